@@ -1,0 +1,1 @@
+"""Contract suite: checks any deployment of the viewers endpoint against openapi.yaml and its semantics."""

@@ -1,0 +1,203 @@
+"""The `mockserver` command: serve the mock, list its streams, mint tokens, export fixtures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from mockserver.auth import mint_token
+from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.fixtures import FixtureError, dump_fixtures
+from mockserver.settings import Settings, SettingsError, environment_key, load_settings, parse_integer
+
+_SERVE_OPTIONS: list[tuple[str, str]] = [
+    ("host", "address to listen on (default 127.0.0.1; env MOCK_HOST)"),
+    ("port", "port to listen on, 0 for any free one (default 8080; env MOCK_PORT)"),
+    ("latency", "added latency in ms: 200 fixed, or 100-400 for jitter (default 0; env MOCK_LATENCY)"),
+    ("cors_origins", "comma-separated origins allowed by CORS, or *; default any http(s) origin on "
+                     "localhost/127.0.0.1 at any port (env MOCK_CORS_ORIGINS)"),
+    ("workers", "worker processes sharing the port; all serve identical data (default 1; env MOCK_WORKERS)"),
+]
+_SERVE_FLAGS: list[tuple[str, str]] = [
+    ("trust_unverified_tokens", "also accept well-formed, unexpired JWTs whose signature the mock cannot "
+                                "check, e.g. from the real identity provider (env MOCK_TRUST_UNVERIFIED_TOKENS)"),
+    ("validate_responses", "check every response against openapi.yaml (env MOCK_VALIDATE_RESPONSES)"),
+    ("access_log", "log every request (env MOCK_ACCESS_LOG)"),
+]
+_DATA_OPTIONS: list[tuple[str, str]] = [
+    ("seed", "seed of the generated data: the same seed, the same people (default 0; env MOCK_SEED)"),
+    ("fixtures", "serve this fixtures file instead of generated data (env MOCK_FIXTURES)"),
+    ("audience", "viewers in the built-in large stream, e.g. 1000000 (default 2500; env MOCK_AUDIENCE)"),
+]
+_AUTH_OPTIONS: list[tuple[str, str]] = [
+    ("jwt_secret", "HS256 secret for tokens, 32 bytes or more (default: the development secret; "
+                   "env MOCK_JWT_SECRET)"),
+]
+
+
+def _add(parser: argparse.ArgumentParser, options: list[tuple[str, str]], *, flags: bool = False) -> None:
+    for name, help_text in options:
+        option = "--" + name.replace("_", "-")
+        if flags:
+            parser.add_argument(option, dest=name, action="store_const", const="true", default=argparse.SUPPRESS,
+                                help=help_text)
+        else:
+            parser.add_argument(option, dest=name, metavar=name.split("_")[0].upper(), default=argparse.SUPPRESS,
+                                help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="Mock of the Allmine API's GET /api/v1/live-stream/{id}/viewers, served from openapi.yaml.",
+        epilog="Without a command, serves the mock. Options given on the command line win over MOCK_* variables.",
+    )
+    serve_options = argparse.ArgumentParser(add_help=False)
+    _add(serve_options, _SERVE_OPTIONS)
+    _add(serve_options, _SERVE_FLAGS, flags=True)
+    data_options = argparse.ArgumentParser(add_help=False)
+    _add(data_options, _DATA_OPTIONS)
+    auth_options = argparse.ArgumentParser(add_help=False)
+    _add(auth_options, _AUTH_OPTIONS)
+    for group in (serve_options, data_options, auth_options):
+        for action in group._actions:
+            parser._add_action(action)
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", parents=[serve_options, data_options, auth_options], help="serve the mock (default)")
+    streams = commands.add_parser("streams", parents=[data_options], help="list the streams the mock serves")
+    streams.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    token = commands.add_parser("token", parents=[auth_options],
+                                help="print a valid bearer token and nothing else: $(mockserver token)")
+    token.add_argument("--user", default=None, help=f"the token's subject (default {DEFAULT_USER_ID})")
+    token.add_argument("--expires-in", default="86400", metavar="SECONDS",
+                       help="lifetime in seconds; negative for an expired token (default 86400)")
+    token.add_argument("--forbidden", action="store_true",
+                       help=f"a token of a user every built-in stream blocks ({FORBIDDEN_USER_ID}): 403")
+    fixtures = commands.add_parser("fixtures", help="work with fixtures files")
+    fixture_commands = fixtures.add_subparsers(dest="fixtures_command", metavar="ACTION", required=True)
+    export = fixture_commands.add_parser("export", parents=[data_options], help="write the data set as JSON")
+    export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    return parser
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    names = {field.name for field in fields(Settings)}
+    options = {name: value for name, value in vars(arguments).items() if name in names}
+    return load_settings(options, os.environ)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        settings = settings_from(arguments)
+        command = arguments.command or "serve"
+        if command == "serve":
+            from mockserver.serve import serve
+
+            return serve(settings)
+        if command == "token":
+            return print_token(settings, arguments)
+        dataset = _dataset(settings)
+        if command == "streams":
+            return print_streams(dataset, as_json=arguments.json)
+        return export_fixtures(dataset, arguments.output)
+    except (SettingsError, FixtureError) as error:
+        print(f"mockserver: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dataset(settings: Settings) -> DataSet:
+    from mockserver.app import load_dataset
+
+    return load_dataset(settings)
+
+
+def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
+    try:
+        lifetime = parse_integer(arguments.expires_in)
+    except ValueError as error:
+        raise SettingsError(f"--expires-in has value {arguments.expires_in!r}: {error}") from None
+    if arguments.forbidden and arguments.user:
+        raise SettingsError("--forbidden names its own user; leave out --user")
+    user = FORBIDDEN_USER_ID if arguments.forbidden else (arguments.user or DEFAULT_USER_ID)
+    if not user.strip():
+        raise SettingsError(f"--user has value {user!r}: not a user id")
+    print(mint_token(settings.jwt_secret, user, expires_in_s=lifetime))
+    return 0
+
+
+def stream_rows(dataset: DataSet) -> list[dict[str, Any]]:
+    return [
+        {"id": stream.id, "state": stream.state.value, "viewers": len(stream.audience),
+         "participantAudienceTotal": stream.participant_audience_total, "title": stream.title}
+        for stream in dataset.streams.values()
+    ]
+
+
+def format_stream_table(dataset: DataSet) -> str:
+    lines = [f"{'ID':<26}{'STATE':<8}{'VIEWERS':>9}{'AUDIENCE':>10}  TITLE"]
+    for row in stream_rows(dataset):
+        lines.append(f"{row['id']:<26}{row['state']:<8}{row['viewers']:>9}{row['participantAudienceTotal']:>10}"
+                     f"  {row['title']}")
+    return "\n".join(lines)
+
+
+def print_streams(dataset: DataSet, *, as_json: bool) -> int:
+    print(json.dumps(stream_rows(dataset), indent=2) if as_json else format_stream_table(dataset))
+    return 0
+
+
+def export_fixtures(dataset: DataSet, output: str) -> int:
+    text = dump_fixtures(dataset)
+    if output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"--output has value {output!r}: cannot write it ({error.strerror})") from None
+    print(f"wrote {len(dataset.streams)} streams to {output}", file=sys.stderr)
+    return 0
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is served, so a taken port is one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        reason = "is taken" if error.errno == 98 else f"cannot be used ({error.strerror})"
+        raise SettingsError(f"port {port} on {host} {reason}; choose another with --port or MOCK_PORT") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def export_environment(settings: Settings) -> None:
+    """Hand the resolved settings to worker processes through MOCK_* variables."""
+    for field in fields(Settings):
+        value = getattr(settings, field.name)
+        if value is None:
+            os.environ.pop(environment_key(field.name), None)
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        elif hasattr(value, "low_ms"):
+            value = f"{value.low_ms}-{value.high_ms}"
+        os.environ[environment_key(field.name)] = str(value)

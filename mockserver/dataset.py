@@ -1,0 +1,129 @@
+"""The streams the mock serves: the built-in default data set, or one loaded from fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from mockserver.generate import GeneratedAudience, NamePools, stream_key
+from mockserver.model import ListedAudience, Stream, StreamState
+from mockserver.search import SearchIndex
+
+EXAMPLE_STREAM_ID = "64d15f9e2e6c8f4d5a123456"  # the documentation's example stream
+LARGE_STREAM_ID = "64d15f9e2e6c8f4d5a100000"
+EMPTY_STREAM_ID = "64d15f9e2e6c8f4d5a200000"
+ENDED_STREAM_ID = "64d15f9e2e6c8f4d5a300000"
+DEFAULT_USER_ID = "64d15f9e2e6c8f4d5a000001"  # whom `mockserver token` speaks for
+FORBIDDEN_USER_ID = "64d15f9e2e6c8f4d5a000403"  # blocked by every built-in stream: 403
+DEFAULT_LARGE_AUDIENCE = 2_500
+
+_NEWEST_JOIN_MS = 1_771_410_600_000  # 2026-02-18T10:30:00.000Z, half an hour after the example's joinedAt
+_HOUR_MS = 3_600_000
+
+
+class StreamNotFound(Exception):
+    """No live stream has this id: 404."""
+
+    status_code = 404
+
+    def __init__(self, stream_id: str, ended: bool) -> None:
+        reason = "has ended" if ended else "does not exist"
+        super().__init__(f"Live stream {stream_id} {reason}")
+        self.reason = str(self)
+
+
+@dataclass(frozen=True)
+class DataSet:
+    """Streams by id, each with the search index of its audience."""
+
+    seed: int
+    streams: Mapping[str, Stream]
+    _indexes: dict[str, SearchIndex] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, seed: int, streams: Iterable[Stream]) -> DataSet:
+        by_id: dict[str, Stream] = {}
+        for stream in streams:
+            if stream.id.lower() in by_id:
+                raise ValueError(f"stream {stream.id} appears twice")
+            by_id[stream.id.lower()] = stream
+        return cls(seed=seed, streams=by_id)
+
+    def stream(self, stream_id: str) -> Stream | None:
+        return self.streams.get(stream_id.lower())
+
+    def live_stream(self, stream_id: str) -> Stream:
+        """The live stream with this id; StreamNotFound when there is none or it has ended."""
+        stream = self.stream(stream_id)
+        if stream is None or not stream.is_live:
+            raise StreamNotFound(stream_id, ended=stream is not None)
+        return stream
+
+    def search_index(self, stream: Stream) -> SearchIndex:
+        """The stream's search index, built on first use (`build_indexes` builds them all up front)."""
+        index = self._indexes.get(stream.id)
+        if index is None:
+            index = self._indexes[stream.id] = SearchIndex(stream.audience.searchable_names())
+        return index
+
+    def build_indexes(self) -> None:
+        for stream in self.streams.values():
+            if stream.is_live:
+                self.search_index(stream)
+
+
+def generated_stream(
+    *,
+    seed: int,
+    pools: NamePools,
+    stream_id: str,
+    title: str,
+    audience: int,
+    audience_total: int,
+    state: StreamState = StreamState.LIVE,
+    span_hours: int = 2,
+) -> Stream:
+    return Stream(
+        id=stream_id,
+        title=title,
+        state=state,
+        participant_audience_total=audience_total,
+        audience=GeneratedAudience(
+            key=stream_key(seed, stream_id),
+            size=audience,
+            pools=pools,
+            newest_join_ms=_NEWEST_JOIN_MS,
+            span_ms=span_hours * _HOUR_MS,
+        ),
+        blocked_user_ids=frozenset({FORBIDDEN_USER_ID}),
+    )
+
+
+def default_dataset(seed: int = 0, large_audience: int = DEFAULT_LARGE_AUDIENCE) -> DataSet:
+    """The built-in data: the documentation's example stream, a large one, an empty one, an ended one."""
+    if large_audience < 0:
+        raise ValueError(f"audience has value {large_audience}: not a viewer count")
+    pools = NamePools.draw(seed)
+
+    def live(stream_id: str, title: str, audience: int, audience_total: int, span_hours: int = 2) -> Stream:
+        return generated_stream(
+            seed=seed, pools=pools, stream_id=stream_id, title=title, audience=audience,
+            audience_total=audience_total, span_hours=span_hours,
+        )
+
+    return DataSet.of(
+        seed,
+        [
+            live(EXAMPLE_STREAM_ID, "Documented example", audience=45, audience_total=128),
+            live(LARGE_STREAM_ID, "Large live stream", audience=large_audience,
+                 audience_total=large_audience + large_audience // 4 + 7, span_hours=6),
+            live(EMPTY_STREAM_ID, "Live stream with nobody in it", audience=0, audience_total=0),
+            Stream(
+                id=ENDED_STREAM_ID,
+                title="Ended stream",
+                state=StreamState.ENDED,
+                participant_audience_total=312,
+                audience=ListedAudience(()),
+            ),
+        ],
+    )

@@ -1,0 +1,80 @@
+"""The API's envelope around every answer: success pages and errors alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
+
+from mockserver.model import JsonObject, Viewer, format_timestamp
+from mockserver.query import ViewerPage
+
+# The documented first message of each error status; details follow it in `errors`.
+ERROR_MESSAGES: dict[int, str] = {
+    400: "Validation failed",
+    401: "Authentication required",
+    403: "Insufficient permissions",
+    404: "Resource not found",
+    405: "Method not allowed",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def now_timestamp() -> str:
+    """The current time as the API stamps its envelopes."""
+    now = dt.datetime.now(dt.UTC)
+    return format_timestamp(int(now.timestamp()) * 1000 + now.microsecond // 1000)
+
+
+def headline(status: int) -> str:
+    """The first entry of `errors` for a status: the documented message, else the HTTP phrase."""
+    if status in ERROR_MESSAGES:
+        return ERROR_MESSAGES[status]
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def error_envelope(status: int, details: Sequence[str] = (), timestamp: str | None = None) -> JsonObject:
+    """An error envelope: the status's headline first, then each detail once."""
+    errors = [headline(status)]
+    errors.extend(detail for detail in dict.fromkeys(details) if detail and detail != errors[0])
+    return {
+        "isSuccess": False,
+        "statusCode": status,
+        "data": None,
+        "errors": errors,
+        "timestamp": timestamp or now_timestamp(),
+    }
+
+
+def page_envelope(
+    page: ViewerPage, is_following: Callable[[Viewer], bool], timestamp: str | None = None
+) -> JsonObject:
+    """The 200 envelope of one page of viewers."""
+    return {
+        "isSuccess": True,
+        "statusCode": 200,
+        "data": {
+            "list": [viewer.to_json(is_following(viewer)) for viewer in page.viewers],
+            "pagination": {
+                "currentPage": page.current_page,
+                "totalPages": page.total_pages,
+                "totalItems": page.total_items,
+                "itemsPerPage": page.items_per_page,
+                "hasNextPage": page.has_next_page,
+                "hasPrevPage": page.has_prev_page,
+            },
+            "participantAudienceTotal": page.participant_audience_total,
+        },
+        "errors": [],
+        "timestamp": timestamp or now_timestamp(),
+    }
+
+
+def to_json_bytes(document: JsonObject) -> bytes:
+    """Compact UTF-8 JSON, as APIs send it."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

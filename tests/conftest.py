@@ -1,0 +1,98 @@
+"""Shared fixtures of the project's own tests: the spec, an in-process mock, tokens, a live mock."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from mockserver.app import create_app, load_spec
+from mockserver.auth import mint_token
+from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
+from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings
+
+REPO = Path(__file__).resolve().parent.parent
+VIEWERS = "/api/v1/live-stream/{}/viewers"
+
+
+@pytest.fixture(scope="session")
+def spec() -> dict[str, Any]:
+    return load_spec(DEFAULT_SPEC_PATH)
+
+
+@pytest.fixture(scope="session")
+def token() -> str:
+    return mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID)
+
+
+@pytest.fixture(scope="session")
+def forbidden_token() -> str:
+    return mint_token(DEVELOPMENT_SECRET, FORBIDDEN_USER_ID)
+
+
+@pytest.fixture(scope="session")
+def client() -> Iterator[TestClient]:
+    """The mock in-process, checking its own responses against openapi.yaml."""
+    with TestClient(create_app(Settings(validate_responses=True)), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass
+class LiveMock:
+    process: subprocess.Popen[str]
+    base_url: str
+    banner: str
+
+
+def start_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 20.0) -> LiveMock:
+    """Start `mockserver` on a free loopback port and wait for its banner."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockserver", "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})},
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("  Force an edge case"):
+            match = re.search(r"listening on (http://\S+)", lines[0])
+            assert match, lines[0]
+            return LiveMock(process, match.group(1), "".join(lines))
+    process.kill()
+    raise AssertionError("mockserver did not start:\n" + "".join(lines))
+
+
+def stop_mock(mock: LiveMock) -> None:
+    mock.process.terminate()
+    try:
+        mock.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        mock.process.kill()
+    if mock.process.stdout:
+        mock.process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def live_mock() -> Iterator[LiveMock]:
+    """The mock as a real process on a free loopback port, checking its responses."""
+    mock = start_mock("--validate-responses")
+    yield mock
+    stop_mock(mock)
