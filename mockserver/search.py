@@ -62,6 +62,8 @@ class SearchIndex:
         return found
 
     def _scan(self, needle: str) -> Sequence[int]:
+        if not needle:
+            return array("l", range(len(self._starts)))
         if _FIELD_END in needle or _RECORD_END in needle:
             return array("l")
         haystack, starts = self._haystack, self._starts

@@ -1,0 +1,84 @@
+"""Search: a literal, case-insensitive (Unicode) substring of name, surname or username."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mockserver.search import SearchIndex, fold, is_blank
+
+PEOPLE = [
+    ("Ayşe", "Yılmaz", "ayse.yilmaz1"),
+    ("İlker", "Öztürk", "ilker_ozturk2"),
+    ("John", "Doe", "johndoe3"),
+    ("AYŞE", "KARA", "aysekara4"),
+    ("Mary-Jane", "O'Neil (Jr.)", "mj.oneil5"),
+    ("Straße", "Groß", "strasse6"),
+]
+
+
+def found(term: str) -> list[int]:
+    return list(SearchIndex(PEOPLE).positions(term))
+
+
+def test_turkish_letters_match_across_case() -> None:
+    assert found("ayşe") == [0, 3]
+    assert found("AYŞE") == [0, 3]
+    assert found("ilker") == [1]
+    assert found("İLKER") == [1]
+    assert found("öztürk") == [1]
+
+
+def test_each_field_is_searched() -> None:
+    assert found("doe") == [2]  # surname
+    assert found("john") == [2]  # name
+    assert found("johndoe3") == [2]  # username
+
+
+def test_a_term_never_spans_two_fields_or_two_viewers() -> None:
+    assert found("johndoe") == [2]  # inside the username, not name + surname
+    assert found("doejohn") == []
+    assert found("Jr.)strasse") == []
+
+
+def test_regex_metacharacters_are_plain_characters() -> None:
+    assert found("(Jr.)") == [4]
+    assert found(".*") == []
+    assert found("[a-z]") == []
+    assert found("O'Neil") == [4]
+
+
+def test_case_folding_is_full_unicode() -> None:
+    assert found("STRASSE") == [5]
+    assert found("groß") == [5]
+
+
+def test_decomposed_input_matches_composed_names() -> None:
+    assert found("Ays\u0327e") == [0, 3]
+
+
+def test_blank_terms_are_no_filter() -> None:
+    assert is_blank(None) and is_blank("") and is_blank("   ") and is_blank("\t")
+    assert not is_blank(" a ")
+
+
+def test_separator_characters_find_nothing() -> None:
+    assert found("\x1f") == [] and found("\x1e") == []
+
+
+def test_a_long_term_finds_nothing_quickly() -> None:
+    assert found("a" * 10_000) == []
+
+
+def test_fold_handles_dotted_capital_i() -> None:
+    assert fold("İlker") == "ilker"
+    assert fold("ILKER") == "ilker"
+
+
+names = st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs")), max_size=12)
+
+
+@given(people=st.lists(st.tuples(names, names, names), max_size=25), term=st.text(max_size=4))
+def test_results_are_exactly_those_of_a_full_scan(people: list[tuple[str, str, str]], term: str) -> None:
+    expected = [position for position, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
+    assert list(SearchIndex(people).positions(term)) == expected
