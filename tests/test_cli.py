@@ -1,0 +1,110 @@
+"""The `mockserver` command as people run it: serving, listing, tokens, fixtures and its errors."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from mockserver.dataset import EXAMPLE_STREAM_ID
+from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, **(env or {})})
+
+
+def test_banner_names_url_streams_and_a_ready_token(live_mock: LiveMock) -> None:
+    assert live_mock.base_url.startswith("http://127.0.0.1:")
+    for stream_id in ("64d15f9e2e6c8f4d5a123456", "64d15f9e2e6c8f4d5a100000", "64d15f9e2e6c8f4d5a200000",
+                      "64d15f9e2e6c8f4d5a300000"):
+        assert stream_id in live_mock.banner
+    token = live_mock.banner.split("Token (24 h):")[1].split()[0]
+    response = httpx.get(live_mock.base_url + VIEWERS.format(EXAMPLE_STREAM_ID),
+                         headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json()["data"]["pagination"]["totalItems"] == 45
+
+
+def test_token_command_prints_only_a_usable_token(live_mock: LiveMock) -> None:
+    result = run("token")
+    assert result.returncode == 0 and result.stderr == ""
+    token = result.stdout.strip()
+    assert result.stdout == token + "\n" and token.count(".") == 2
+    url = live_mock.base_url + VIEWERS.format(EXAMPLE_STREAM_ID)
+    assert httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    forbidden = run("token", "--forbidden").stdout.strip()
+    assert httpx.get(url, headers={"Authorization": f"Bearer {forbidden}"}).status_code == 403
+    expired = run("token", "--expires-in", "-60").stdout.strip()
+    assert httpx.get(url, headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+
+
+def test_streams_table_and_json() -> None:
+    table = run("streams").stdout.splitlines()
+    assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "TITLE"]
+    assert table[1].split()[:4] == ["64d15f9e2e6c8f4d5a123456", "live", "45", "128"]
+    rows = json.loads(run("streams", "--json").stdout)
+    assert {row["state"] for row in rows} == {"live", "ended"}
+    assert [row["viewers"] for row in rows if row["id"] == "64d15f9e2e6c8f4d5a100000"] == [2500]
+    assert json.loads(run("streams", "--json", "--audience", "10").stdout)[1]["viewers"] == 10
+
+
+def test_fixtures_export_round_trips_through_the_server(tmp_path: Path) -> None:
+    target = tmp_path / "data.json"
+    assert run("fixtures", "export", "--seed", "5", "--output", str(target)).returncode == 0
+    document = json.loads(target.read_text())
+    document["streams"][0]["viewers"] = document["streams"][0]["viewers"][:3]
+    target.write_text(json.dumps(document))
+    mock = start_mock("--fixtures", str(target))
+    try:
+        assert f"fixtures {target}" in mock.banner
+        token = run("token").stdout.strip()
+        body = httpx.get(mock.base_url + VIEWERS.format(EXAMPLE_STREAM_ID),
+                         headers={"Authorization": f"Bearer {token}"}).json()
+        assert [v["_id"] for v in body["data"]["list"]] == [v["_id"] for v in document["streams"][0]["viewers"]]
+    finally:
+        stop_mock(mock)
+
+
+def test_default_export_equals_the_committed_fixtures() -> None:
+    assert run("fixtures", "export").stdout == (REPO / "fixtures" / "default-dataset.json").read_text()
+
+
+def test_taken_port_is_one_clear_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr == f"mockserver: port {port} on 127.0.0.1 is taken; choose another with --port or MOCK_PORT\n"
+
+
+def test_bad_fixtures_file_is_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "allmine-live-stream-viewers/1", "seed": 0, "streams": [{"_id": "zz"}]}')
+    result = run("--fixtures", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"mockserver: {bad}: streams[0]._id: \"zz\" is not an ObjectId")
+
+
+def test_bad_option_value_is_one_clear_line() -> None:
+    result = run("--latency", "soon")
+    assert result.returncode == 2 and result.stderr.startswith("mockserver: --latency has value 'soon'")
+    result = run("streams", env={"MOCK_SEED": "seven"})
+    assert result.returncode == 2 and result.stderr == "mockserver: MOCK_SEED has value 'seven': not a whole number\n"
+
+
+def test_help_explains_every_option() -> None:
+    text = run("--help").stdout
+    for option in ("--host", "--port", "--seed", "--fixtures", "--audience", "--latency", "--cors-origins",
+                   "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses"):
+        assert option in text
+    assert "--forbidden" in run("token", "--help").stdout
