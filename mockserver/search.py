@@ -19,9 +19,13 @@ _CACHED_TERMS = 64
 
 
 def fold(text: str) -> str:
-    """Fold text for caseless matching: NFC, Unicode case folding, and the Turkish dotted capital I."""
+    """Fold text for caseless matching: NFC, Unicode case folding, and one i for the four Turkish i's.
+
+    Turkish pairs I with ı and İ with i; other languages pair I with i. Folding all four to i lets
+    "YILMAZ" find "Yılmaz" and "ilker" find "İlker", whichever keyboard typed the term.
+    """
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
-    return folded.replace("i\u0307", "i")
+    return folded.replace("i\u0307", "i").replace("ı", "i")
 
 
 def is_blank(term: str | None) -> bool:

@@ -82,3 +82,9 @@ names = st.text(alphabet=st.characters(exclude_categories=("Cc", "Cs")), max_siz
 def test_results_are_exactly_those_of_a_full_scan(people: list[tuple[str, str, str]], term: str) -> None:
     expected = [position for position, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
     assert list(SearchIndex(people).positions(term)) == expected
+
+
+def test_the_four_turkish_is_are_one_letter() -> None:
+    assert found("YILMAZ") == [0]
+    assert found("yilmaz") == [0]
+    assert found("İLKER") == found("ILKER") == found("ılker") == [1]

@@ -1,0 +1,303 @@
+"""The registry of contract checks: one small named function per promise of a single response.
+
+Each check takes an Exchange (a request and its response) and raises ContractViolation naming the
+promise it found broken. They run on every response the suite sees, and are registered with
+Schemathesis, so its generated cases are held to them too (also from the CLI:
+`SCHEMATHESIS_HOOKS=contract_tests.checks st run ...`). Add your own with @contract_check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import schemathesis
+
+from contract_tests.exchange import Exchange
+from contract_tests.rules import is_blank, matches, paging_rules
+from contract_tests.violations import ContractViolation
+
+CheckFunction = Callable[[Exchange], None]
+ENVELOPE_KEYS = {"isSuccess", "statusCode", "data", "errors", "timestamp"}
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+
+
+@dataclass(frozen=True)
+class ContractCheck:
+    name: str
+    promise: str
+    function: CheckFunction
+
+
+CHECKS: dict[str, ContractCheck] = {}
+
+
+def contract_check(promise: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check under its function's name, here and with Schemathesis."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS[function.__name__] = ContractCheck(function.__name__, promise, function)
+
+        def schemathesis_check(ctx: Any, response: Any, case: Any) -> bool | None:
+            function(exchange_of(case, response))
+            return None
+
+        schemathesis_check.__name__ = function.__name__
+        schemathesis_check.__doc__ = promise
+        schemathesis.check(schemathesis_check)
+        return function
+
+    return register
+
+
+def exchange_of(case: Any, response: Any) -> Exchange:
+    """An Exchange from a Schemathesis case and its response."""
+    request = response.request
+    headers = {key: ", ".join(value) if isinstance(value, list) else value for key, value in response.headers.items()}
+    return Exchange.of(request.method or case.method, request.url or "", dict(request.headers), response.status_code,
+                       headers, response.content or b"")
+
+
+def verify(exchange: Exchange, names: Iterable[str] | None = None) -> None:
+    """Run the named checks (all when None) on one exchange; the first broken promise raises."""
+    for name in names if names is not None else CHECKS:
+        CHECKS[name].function(exchange)
+
+
+def fail(check: str, problem: str, exchange: Exchange, *, received: Any, expected: Any) -> None:
+    raise ContractViolation(check, problem, received=str(received), expected=str(expected), exchange=exchange)
+
+
+def envelope(exchange: Exchange) -> dict[str, Any] | None:
+    """The envelope when the body is a JSON object, else None."""
+    if exchange.is_json and isinstance(exchange.body, dict):
+        body: dict[str, Any] = exchange.body
+        return body
+    return None
+
+
+def page_data(exchange: Exchange) -> dict[str, Any] | None:
+    """`data` of a well-formed 200 envelope, else None (other checks report malformed ones)."""
+    body = envelope(exchange)
+    if exchange.status != 200 or body is None or not isinstance(body.get("data"), dict):
+        return None
+    data: dict[str, Any] = body["data"]
+    if not isinstance(data.get("pagination"), dict) or not isinstance(data.get("list"), list):
+        return None
+    return data
+
+
+def requested_integer(exchange: Exchange, name: str, default: int) -> int | None:
+    """The page or limit the request asked for (the default when absent); None when not an integer."""
+    raw = exchange.query.get(name)
+    if raw is None:
+        return default
+    return int(raw) if re.fullmatch(r"[+-]?[0-9]+", raw.strip()) else None
+
+
+@contract_check("No request, however bad, gets a 5xx.")
+def no_server_error(exchange: Exchange) -> None:
+    if exchange.status >= 500:
+        fail("no_server_error", "the deployment answered with a server error", exchange,
+             received=f"HTTP {exchange.status}", expected="a 2xx or 4xx answer")
+
+
+@contract_check("Every answer is a JSON envelope of exactly isSuccess, statusCode, data, errors, timestamp.")
+def envelope_shape(exchange: Exchange) -> None:
+    content_type = (exchange.header("content-type") or "").split(";")[0].strip()
+    if content_type != "application/json":
+        fail("envelope_shape", "the answer is not application/json", exchange, received=content_type or "none",
+             expected="application/json")
+    body = envelope(exchange)
+    if body is None:
+        fail("envelope_shape", "the body is not a JSON object", exchange, received=exchange.text[:120],
+             expected="the API envelope")
+        return
+    if set(body) != ENVELOPE_KEYS:
+        fail("envelope_shape", "the envelope's fields differ from the contract's", exchange,
+             received=sorted(body), expected=sorted(ENVELOPE_KEYS))
+
+
+@contract_check("statusCode in the body equals the HTTP status.")
+def envelope_status_code(exchange: Exchange) -> None:
+    body = envelope(exchange)
+    if body is not None and body.get("statusCode") != exchange.status:
+        fail("envelope_status_code", "statusCode disagrees with the HTTP status", exchange,
+             received=f"statusCode {body.get('statusCode')!r} on HTTP {exchange.status}", expected=exchange.status)
+
+
+@contract_check("An error envelope has isSuccess false, data null and a non-empty list of messages.")
+def envelope_error(exchange: Exchange) -> None:
+    body = envelope(exchange)
+    if body is None or exchange.status < 400:
+        return
+    errors = body.get("errors")
+    if body.get("isSuccess") is not False:
+        fail("envelope_error", "isSuccess is not false on an error", exchange, received=body.get("isSuccess"),
+             expected=False)
+    if "data" in body and body["data"] is not None:
+        fail("envelope_error", "data is not null on an error", exchange, received=body["data"], expected=None)
+    if not isinstance(errors, list) or not errors or not all(isinstance(e, str) and e.strip() for e in errors):
+        fail("envelope_error", "errors is not a non-empty list of messages", exchange, received=errors,
+             expected='["<what went wrong>", ...]')
+
+
+@contract_check("A success envelope has isSuccess true and an empty errors list.")
+def envelope_success(exchange: Exchange) -> None:
+    body = envelope(exchange)
+    if body is None or not 200 <= exchange.status < 300:
+        return
+    if body.get("isSuccess") is not True or body.get("errors") != []:
+        fail("envelope_success", "a success is not marked as one", exchange,
+             received=f"isSuccess={body.get('isSuccess')!r}, errors={body.get('errors')!r}",
+             expected="isSuccess=True, errors=[]")
+
+
+def parse_rfc3339(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@contract_check("The envelope's timestamp is an RFC 3339 date-time.")
+def envelope_timestamp(exchange: Exchange) -> None:
+    body = envelope(exchange)
+    if body is not None and parse_rfc3339(body.get("timestamp")) is None:
+        fail("envelope_timestamp", "timestamp is not an RFC 3339 date-time", exchange, received=body.get("timestamp"),
+             expected="e.g. 2026-01-15T10:30:00.000Z")
+
+
+@contract_check("itemsPerPage is the limit asked for and currentPage the page asked for (or their defaults).")
+def pagination_echo(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    rules = paging_rules()
+    page = requested_integer(exchange, "page", rules.default_page)
+    limit = requested_integer(exchange, "limit", rules.default_limit)
+    if data is None or page is None or limit is None:
+        return
+    pagination = data["pagination"]
+    if pagination.get("itemsPerPage") != limit or pagination.get("currentPage") != page:
+        fail("pagination_echo", "the page description does not echo the request", exchange,
+             received=f"currentPage={pagination.get('currentPage')!r}, itemsPerPage={pagination.get('itemsPerPage')!r}",
+             expected=f"currentPage={page}, itemsPerPage={limit}")
+
+
+@contract_check("totalPages = ceil(totalItems / itemsPerPage); hasNextPage and hasPrevPage follow currentPage.")
+def pagination_arithmetic(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    if data is None:
+        return
+    p = data["pagination"]
+    total, per_page, current = p.get("totalItems"), p.get("itemsPerPage"), p.get("currentPage")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, per_page, current)) or not per_page:
+        return  # the schema check reports malformed numbers
+    expected_pages = math.ceil(total / per_page)
+    expected = {"totalPages": expected_pages, "hasNextPage": current < expected_pages, "hasPrevPage": current > 1}
+    received = {key: p.get(key) for key in expected}
+    if received != expected:
+        fail("pagination_arithmetic", "the page arithmetic is wrong", exchange,
+             received=f"{received} for totalItems={total}, itemsPerPage={per_page}, currentPage={current}",
+             expected=expected)
+
+
+@contract_check("A page holds exactly min(itemsPerPage, what is left) viewers: full, last, or empty past the end.")
+def pagination_page_length(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    if data is None:
+        return
+    p = data["pagination"]
+    total, per_page, current = p.get("totalItems"), p.get("itemsPerPage"), p.get("currentPage")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, per_page, current)):
+        return
+    expected = max(0, min(per_page, total - (current - 1) * per_page))
+    if len(data["list"]) != expected:
+        fail("pagination_page_length", "the page holds the wrong number of viewers", exchange,
+             received=f"{len(data['list'])} viewers on page {current} of {total} at {per_page} a page",
+             expected=f"{expected} viewers")
+
+
+@contract_check("participantAudienceTotal is never below totalItems.")
+def pagination_audience_total(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    if data is None:
+        return
+    audience, total = data.get("participantAudienceTotal"), data["pagination"].get("totalItems")
+    if isinstance(audience, int) and isinstance(total, int) and audience < total:
+        fail("pagination_audience_total", "participantAudienceTotal is below totalItems", exchange,
+             received=f"participantAudienceTotal={audience}, totalItems={total}", expected=f">= {total}")
+
+
+@contract_check("Every viewer a search returns has the term in its name, surname or username (caseless).")
+def search_soundness(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    term = exchange.query.get("search")
+    if data is None or is_blank(term):
+        return
+    strays = [v for v in data["list"] if isinstance(v, dict) and not matches(term or "", v)]
+    if strays:
+        shown = ", ".join(f"{v.get('name')} {v.get('surname')} (@{v.get('username')})" for v in strays[:3])
+        fail("search_soundness", f"the search for {term!r} returned viewers that do not match it", exchange,
+             received=f"{len(strays)} non-matching: {shown}", expected=f"only viewers whose name, surname or "
+             f"username contains {term!r}")
+
+
+def viewers_of(exchange: Exchange) -> list[dict[str, Any]]:
+    data = page_data(exchange)
+    return [v for v in data["list"] if isinstance(v, dict)] if data else []
+
+
+@contract_check("Viewer and photo _id values are ObjectIds (24 hexadecimal digits).")
+def types_object_ids(exchange: Exchange) -> None:
+    for viewer in viewers_of(exchange):
+        photo = viewer.get("profilePhoto")
+        for where, value in (("_id", viewer.get("_id")),
+                             ("profilePhoto._id", photo.get("_id") if isinstance(photo, dict) else None)):
+            if value is not None and not (isinstance(value, str) and _OBJECT_ID.fullmatch(value)):
+                fail("types_object_ids", f"a viewer's {where} is not an ObjectId", exchange, received=repr(value),
+                     expected="24 hexadecimal digits")
+
+
+@contract_check("joinedAt, createdAt and updatedAt are real RFC 3339 date-times.")
+def types_timestamps(exchange: Exchange) -> None:
+    for viewer in viewers_of(exchange):
+        photo_value = viewer.get("profilePhoto")
+        photo: dict[str, Any] = photo_value if isinstance(photo_value, dict) else {}
+        for where, value in (("joinedAt", viewer.get("joinedAt")), ("profilePhoto.createdAt", photo.get("createdAt")),
+                             ("profilePhoto.updatedAt", photo.get("updatedAt"))):
+            if (value is not None or where == "joinedAt") and parse_rfc3339(value) is None:
+                fail("types_timestamps", f"viewer {viewer.get('_id')}'s {where} is not a date-time", exchange,
+                     received=repr(value), expected="an RFC 3339 date-time")
+
+
+@contract_check("followersCount and followingCount are whole numbers, never negative.")
+def types_counts(exchange: Exchange) -> None:
+    for viewer in viewers_of(exchange):
+        for key in ("followersCount", "followingCount"):
+            value = viewer.get(key)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                fail("types_counts", f"viewer {viewer.get('_id')}'s {key} is not a count", exchange,
+                     received=repr(value), expected="an integer >= 0")
+
+
+@contract_check("isFollowing is a real boolean, not a string or a number.")
+def types_is_following(exchange: Exchange) -> None:
+    for viewer in viewers_of(exchange):
+        if not isinstance(viewer.get("isFollowing"), bool):
+            fail("types_is_following", f"viewer {viewer.get('_id')}'s isFollowing is not a boolean", exchange,
+                 received=repr(viewer.get("isFollowing")), expected="true or false")
+
+
+def expect_status(check: str, exchange: Exchange, expected: int | set[int], promise: str) -> None:
+    """A promise about the status of one request, named for the report."""
+    allowed = {expected} if isinstance(expected, int) else expected
+    if exchange.status not in allowed:
+        fail(check, promise, exchange, received=f"HTTP {exchange.status}",
+             expected=" or ".join(f"HTTP {status}" for status in sorted(allowed)))

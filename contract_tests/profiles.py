@@ -1,0 +1,44 @@
+"""Hypothesis profiles and suite sizes: fast for pull requests, deep for nightly runs and QA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+
+PROFILE_VARIABLE = "CONTRACT_PROFILE"
+
+
+@dataclass(frozen=True)
+class SuiteProfile:
+    name: str
+    schemathesis_examples: int  # per operation and generation mode
+    search_examples: int  # Hypothesis examples of the search properties
+    longest_search_term: int
+    walk_pages: int  # the most pages one walk may take before it samples instead
+    walk_limits: tuple[int, ...]  # page sizes to walk at, where the audience allows
+
+
+PROFILES = {
+    "fast": SuiteProfile("fast", schemathesis_examples=60, search_examples=25, longest_search_term=60,
+                         walk_pages=60, walk_limits=(100, 20, 7)),
+    "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=5000,
+                         walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1)),
+}
+
+for profile in PROFILES.values():
+    settings.register_profile(
+        f"contract-{profile.name}",
+        max_examples=profile.search_examples,
+        deadline=None,
+        database=None,  # no replay of earlier runs: the seed alone decides the requests
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        print_blob=True,
+    )
+
+
+def profile_named(name: str) -> SuiteProfile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ValueError(f"{PROFILE_VARIABLE} has value {name!r}: use one of {', '.join(PROFILES)}") from None
