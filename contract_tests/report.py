@@ -72,9 +72,7 @@ class ContractReport:
             "",
         ]
         if failed:
-            lines += ["## Broken promises", ""]
-            for outcome in failed:
-                lines += self._failure(outcome)
+            lines += self._broken_promises(failed)
         if skipped:
             lines += ["## Not checked", ""]
             lines += [f"- `{o.test}`: {o.text or 'skipped'}" for o in skipped] + [""]
@@ -83,15 +81,28 @@ class ContractReport:
         return "\n".join(lines) + "\n"
 
     @staticmethod
-    def _failure(outcome: Outcome) -> list[str]:
-        violation = outcome.violation
-        if violation is None:
-            return [f"### `{outcome.test}`", "", "```", outcome.text, "```", ""]
-        lines = [f"### {violation.check}: {violation.problem}", "", f"- Test: `{outcome.test}`",
-                 f"- Received: {violation.received}", f"- Contract: {violation.expected}"]
-        if violation.exchange is not None:
-            lines += [f"- Response: `{violation.exchange.summary(300)}`", "", "```sh", violation.exchange.curl(), "```"]
-        return [*lines, ""]
+    def _broken_promises(failed: list[Outcome]) -> list[str]:
+        """One section per broken promise: its first example in full, then every test that met it."""
+        by_check: dict[str, list[Outcome]] = {}
+        for outcome in failed:
+            key = outcome.violation.check if outcome.violation else f"test {outcome.test}"
+            by_check.setdefault(key, []).append(outcome)
+        lines = ["## Broken promises", "", "| promise | failing tests |", "| --- | --- |"]
+        lines += [f"| {key} | {len(outcomes)} |" for key, outcomes in by_check.items()]
+        lines.append("")
+        for key, outcomes in by_check.items():
+            first = outcomes[0]
+            violation = first.violation
+            if violation is None:
+                lines += [f"### {key}", "", "```", first.text, "```", ""]
+                continue
+            lines += [f"### {violation.check}: {violation.problem}", "", f"- Received: {violation.received}",
+                      f"- Contract: {violation.expected}"]
+            if violation.exchange is not None:
+                lines += [f"- Response: `{violation.exchange.summary(300)}`", "- Reproduce:", "",
+                          "```sh", violation.exchange.curl(), "```", ""]
+            lines += ["- Failing tests:"] + [f"  - `{o.test}`" for o in outcomes] + [""]
+        return lines
 
 
 def _is_contract_test(item: pytest.Item) -> bool:
@@ -111,5 +122,7 @@ def _find_violation(error: BaseException | None) -> ContractViolation | None:
     return _find_violation(error.__cause__) if error.__cause__ else None
 
 
-def _short(text: str, limit: int = 4000) -> str:
+def _short(text: str, limit: int = 6000) -> str:
+    # Schemathesis hides the token; point its curl lines at the variable that holds it instead.
+    text = text.replace("'Authorization: [Filtered]'", '"Authorization: Bearer $CONTRACT_TOKEN"')
     return text if len(text) <= limit else text[:limit] + "\n..."

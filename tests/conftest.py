@@ -6,9 +6,10 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +57,16 @@ class LiveMock:
     process: subprocess.Popen[str]
     base_url: str
     banner: str
+    output: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
 
-def start_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 20.0) -> LiveMock:
-    """Start `mockserver` on a free loopback port and wait for its banner."""
+def start_mock(*args: str, module: str = "mockserver", prefix: Sequence[str] = (), env: dict[str, str] | None = None,
+               timeout: float = 20.0) -> LiveMock:
+    """Start `mockserver` (or a module with its interface) on a free loopback port; wait for its banner."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", module, *prefix, "--port", "0", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})}, cwd=REPO,
     )
     assert process.stdout is not None
     lines: list[str] = []
@@ -75,19 +79,27 @@ def start_mock(*args: str, env: dict[str, str] | None = None, timeout: float = 2
         if line.startswith("  Force an edge case"):
             match = re.search(r"listening on (http://\S+)", lines[0])
             assert match, lines[0]
-            return LiveMock(process, match.group(1), "".join(lines))
+            mock = LiveMock(process, match.group(1), "".join(lines))
+            mock.reader = threading.Thread(target=mock.output.extend, args=(process.stdout,), daemon=True)
+            mock.reader.start()
+            return mock
     process.kill()
     raise AssertionError("mockserver did not start:\n" + "".join(lines))
 
 
-def stop_mock(mock: LiveMock) -> None:
+def stop_mock(mock: LiveMock) -> str:
+    """Stop the mock; what it printed after its banner."""
     mock.process.terminate()
     try:
         mock.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         mock.process.kill()
+        mock.process.wait()
+    if mock.reader:
+        mock.reader.join(timeout=5)
     if mock.process.stdout:
         mock.process.stdout.close()
+    return "".join(mock.output)
 
 
 @pytest.fixture(scope="session")

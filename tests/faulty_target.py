@@ -1,0 +1,212 @@
+"""The mock with one deliberate fault: a target the contract suite must catch.
+
+    python -m tests.faulty_target FAULT [mockserver options]
+
+Each fault breaks one promise of the contract the way a real backend might, by patching the mock's
+core before it serves.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+
+from mockserver import auth, dataset, errors, handlers, model, params, query, search
+from mockserver.model import Stream, StreamState
+
+
+def _patch(owner: Any, name: str, replacement: Any) -> None:
+    setattr(owner, name, replacement)
+
+
+def leaks_email() -> None:
+    original = model.Viewer.to_json
+    _patch(model.Viewer, "to_json", lambda self, is_following=None: {**original(self, is_following),
+                                                                       "email": f"{self.username}@example.com"})
+
+
+def crashes_on_big_pages() -> None:
+    original = handlers.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> Any:
+        if request.page > 1000:
+            raise OverflowError("offset out of range")
+        return original(stream, index, request)
+
+    _patch(handlers, "page_of_viewers", page_of_viewers)
+
+
+def accepts_limit_over_max() -> None:
+    original = params.ParameterRule.from_spec
+
+    def from_spec(parameter: Any) -> params.ParameterRule:
+        rule = original(parameter)
+        return params.ParameterRule(**{**rule.__dict__, "maximum": None}) if rule.name == "limit" else rule
+
+    _patch(params.ParameterRule, "from_spec", staticmethod(from_spec))
+
+
+def wrong_status_in_errors() -> None:
+    original = errors.error_envelope
+    _patch(errors, "error_envelope", lambda status, details=(), timestamp=None: {
+        **original(status, details, timestamp), "statusCode": 400})
+
+
+def problem_json_errors() -> None:
+    from connexion.lifecycle import ConnexionResponse
+
+    def envelope_for(_request: Any, error: Exception) -> ConnexionResponse:
+        status, details, headers = errors.describe(error)
+        body = {"type": "about:blank", "title": "Error", "status": status, "detail": "; ".join(details)}
+        return ConnexionResponse(status_code=status, mimetype="application/problem+json",
+                                 content_type="application/problem+json", body=errors.to_json_bytes(body),
+                                 headers=dict(headers))
+
+    _patch(errors, "envelope_for", envelope_for)
+
+
+def floor_total_pages() -> None:
+    _patch(query.ViewerPage, "total_pages", property(lambda self: self.total_items // self.items_per_page))
+
+
+def overlapping_pages() -> None:
+    original = query.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
+        page = original(stream, index, request)
+        if request.page > 1 and page.viewers:
+            previous = original(stream, index, query.PageRequest(request.page - 1, request.limit, request.search))
+            viewers = [previous.viewers[-1], *page.viewers[:-1]]
+            return query.ViewerPage(viewers, page.current_page, page.items_per_page, page.total_items,
+                                    page.participant_audience_total)
+        return page
+
+    _patch(handlers, "page_of_viewers", page_of_viewers)
+
+
+def audience_total_follows_search() -> None:
+    original = query.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
+        page = original(stream, index, request)
+        return query.ViewerPage(page.viewers, page.current_page, page.items_per_page, page.total_items,
+                                page.total_items)
+
+    _patch(handlers, "page_of_viewers", page_of_viewers)
+
+
+def search_ignores_surnames() -> None:
+    original = search.SearchIndex.__init__
+    _patch(search.SearchIndex, "__init__",
+           lambda self, names: original(self, [(name, "", username) for name, _, username in names]))
+
+
+def search_is_case_sensitive() -> None:
+    _patch(search, "fold", lambda text: text)
+
+
+def search_returns_everyone() -> None:
+    original = query.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
+        filtered = original(stream, index, request)
+        unfiltered = original(stream, index, query.PageRequest(request.page, request.limit, None))
+        return query.ViewerPage(unfiltered.viewers, filtered.current_page, filtered.items_per_page,
+                                filtered.total_items, filtered.participant_audience_total)
+
+    _patch(handlers, "page_of_viewers", page_of_viewers)
+
+
+def accepts_alg_none() -> None:
+    original = auth.TokenVerifier.principal
+
+    def principal(self: auth.TokenVerifier, authorization: str | None) -> auth.Principal:
+        token = auth.bearer_token(authorization)
+        try:
+            if jwt.get_unverified_header(token).get("alg") == "none":
+                return auth.Principal(jwt.decode(token, options={"verify_signature": False})["sub"])
+        except jwt.InvalidTokenError:
+            pass
+        return original(self, authorization)
+
+    _patch(auth.TokenVerifier, "principal", principal)
+
+
+def never_checks_signatures() -> None:
+    original = auth.TokenVerifier.__init__
+    _patch(auth.TokenVerifier, "__init__",
+           lambda self, secret, trust_unverified=False: original(self, secret, trust_unverified=True))
+
+
+def unknown_streams_are_empty() -> None:
+    original = dataset.DataSet.live_stream
+
+    def live_stream(self: dataset.DataSet, stream_id: str) -> Stream:
+        if self.stream(stream_id) is None:
+            return Stream(stream_id, "", StreamState.LIVE, 0, model.ListedAudience(()))
+        return original(self, stream_id)
+
+    _patch(dataset.DataSet, "live_stream", live_stream)
+
+
+def ended_streams_are_live() -> None:
+    def live_stream(self: dataset.DataSet, stream_id: str) -> Stream:
+        stream = self.stream(stream_id)
+        if stream is None:
+            raise dataset.StreamNotFound(stream_id, ended=False)
+        return stream
+
+    _patch(dataset.DataSet, "live_stream", live_stream)
+
+
+def malformed_ids_crash() -> None:
+    original_rule = params.ParameterRule.from_spec
+    _patch(params.ParameterRule, "from_spec", staticmethod(
+        lambda parameter: params.ParameterRule(**{**original_rule(parameter).__dict__, "pattern": None})))
+    original = dataset.DataSet.stream
+    _patch(dataset.DataSet, "stream", lambda self, stream_id: original(self, f"{int(stream_id, 16):024x}"))
+
+
+def is_following_as_text() -> None:
+    original = model.Viewer.to_json
+    _patch(model.Viewer, "to_json", lambda self, is_following=None: {
+        **original(self, is_following), **({} if is_following is None else {"isFollowing": str(is_following).lower()})})
+
+
+def impossible_join_times() -> None:
+    original = model.Viewer.to_json
+    _patch(model.Viewer, "to_json", lambda self, is_following=None: {
+        **original(self, is_following), "joinedAt": "2026-02-30T25:61:00.000Z"})
+
+
+def negative_counts() -> None:
+    original = model.Viewer.to_json
+    _patch(model.Viewer, "to_json", lambda self, is_following=None: {
+        **original(self, is_following), "followingCount": -1})
+
+
+FAULTS: dict[str, Callable[[], None]] = {fault.__name__: fault for fault in (
+    leaks_email, crashes_on_big_pages, accepts_limit_over_max, wrong_status_in_errors, problem_json_errors,
+    floor_total_pages, overlapping_pages, audience_total_follows_search, search_ignores_surnames,
+    search_is_case_sensitive, search_returns_everyone, accepts_alg_none, never_checks_signatures,
+    unknown_streams_are_empty, ended_streams_are_live, malformed_ids_crash, is_following_as_text,
+    impossible_join_times, negative_counts,
+)}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in FAULTS:
+        print(f"usage: python -m tests.faulty_target FAULT [mockserver options]; FAULT is one of {', '.join(FAULTS)}",
+              file=sys.stderr)
+        return 2
+    FAULTS[argv[0]]()
+    from mockserver.cli import main as mockserver_main
+
+    return mockserver_main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

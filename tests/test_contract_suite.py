@@ -1,0 +1,134 @@
+"""The contract suite itself: it passes on the mock, and each deliberately faulty target makes it fail,
+naming the broken property, with a report a person can act on."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mockserver.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID
+from tests.conftest import REPO, LiveMock, start_mock, stop_mock
+
+
+@dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+    report: str
+    junit: str
+    token: str | None
+
+
+def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int = 7, **variables: str) -> SuiteRun:
+    """`pytest contract_tests` in a subprocess, aimed at base_url (the bundled mock when None)."""
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
+    token = None
+    if base_url:
+        token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        forbidden = subprocess.run([sys.executable, "-m", "mockserver", "token", "--forbidden"], capture_output=True,
+                                   text=True, check=True).stdout.strip()
+        environ |= {"CONTRACT_BASE_URL": base_url, "CONTRACT_TOKEN": token, "CONTRACT_STREAM_ID": EXAMPLE_STREAM_ID,
+                    "CONTRACT_FORBIDDEN_TOKEN": forbidden, "CONTRACT_ENDED_STREAM_ID": ENDED_STREAM_ID}
+    report, junit = tmp_path / "report.md", tmp_path / "junit.xml"
+    environ |= {"CONTRACT_REPORT": str(report), "CONTRACT_SEED": str(seed), **variables}
+    paths = [] if any(arg.startswith("contract_tests") for arg in args) else ["contract_tests"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *args],
+        capture_output=True, text=True, cwd=REPO, env=environ, timeout=900,
+    )
+    read = lambda path: path.read_text(encoding="utf-8") if path.exists() else ""  # noqa: E731
+    return SuiteRun(result.returncode, result.stdout + result.stderr, read(report), read(junit), token)
+
+
+@pytest.fixture
+def faulty_target(request: pytest.FixtureRequest) -> Iterator[LiveMock]:
+    mock = start_mock(module="tests.faulty_target", prefix=[request.param])
+    yield mock
+    stop_mock(mock)
+
+
+# fault -> what the report must name (a check of the registry, or Schemathesis' own finding)
+CAUGHT_BY = {
+    "leaks_email": "'email' was unexpected",
+    "crashes_on_big_pages": "no_server_error",
+    "accepts_limit_over_max": "rejects_invalid_input",
+    "wrong_status_in_errors": "envelope_status_code",
+    "problem_json_errors": "envelope_shape",
+    "floor_total_pages": "pagination_arithmetic",
+    "overlapping_pages": "pagination_partition",
+    "audience_total_follows_search": "pagination_audience_total_stable",
+    "search_ignores_surnames": "search_completeness",
+    "search_is_case_sensitive": "search_completeness",
+    "search_returns_everyone": "search_soundness",
+    "accepts_alg_none": "auth_rejects_alg_none",
+    "never_checks_signatures": "auth_verifies_signature",
+    "unknown_streams_are_empty": "unknown_stream",
+    "ended_streams_are_live": "ended_stream",
+    "malformed_ids_crash": "rejects_malformed_id",
+    "is_following_as_text": "types_is_following",
+    "impossible_join_times": "types_timestamps",
+    "negative_counts": "types_counts",
+}
+
+
+@pytest.mark.parametrize("faulty_target", list(CAUGHT_BY), indirect=True)
+def test_each_faulty_target_breaks_the_suite(faulty_target: LiveMock, tmp_path: Path,
+                                             request: pytest.FixtureRequest) -> None:
+    fault = request.node.callspec.params["faulty_target"]
+    run = run_suite(faulty_target.base_url, tmp_path)
+    assert run.returncode == 1, run.output[-3000:]
+    assert run.report.startswith("# Contract report: the contract is BROKEN"), run.report[:500]
+    assert CAUGHT_BY[fault] in run.report, run.report[:6000]
+    assert ("curl " in run.report and "Reproduce" in run.report) or "```sh" in run.report
+    assert re.search(r'<testsuite [^>]*failures="[1-9]', run.junit)
+    assert run.token and run.token not in run.report  # the token is redacted unless asked
+
+
+def test_the_suite_passes_against_the_mock_given_by_variables(live_mock: LiveMock, tmp_path: Path) -> None:
+    run = run_suite(live_mock.base_url, tmp_path)
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.report.startswith("# Contract report: the contract is KEPT")
+    assert "0 failed, 0 skipped" in run.report
+    assert 'failures="0"' in run.junit
+
+
+def test_a_base_url_without_token_or_stream_is_one_clear_error(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, CONTRACT_BASE_URL="https://staging.example.com")
+    assert run.returncode == 4
+    assert ("CONTRACT_BASE_URL is https://staging.example.com, but CONTRACT_TOKEN and CONTRACT_STREAM_ID are not set"
+            in run.output)
+    assert "Traceback" not in run.output and run.output.count("\n") < 5
+
+
+def test_an_unknown_profile_is_one_clear_error(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, CONTRACT_PROFILE="thorough")
+    assert run.returncode == 4 and "CONTRACT_PROFILE has value 'thorough'" in run.output
+
+
+def requests_seen(mock_output: str) -> list[str]:
+    return sorted(re.findall(r'"(GET [^"]+) HTTP/1.1"', mock_output))
+
+
+def test_the_seed_replays_the_same_requests(tmp_path: Path) -> None:
+    runs = []
+    for seed in (11, 11, 12):
+        mock = start_mock("--access-log")
+        try:
+            run = run_suite(mock.base_url, tmp_path, "contract_tests/test_schema.py", "contract_tests/test_search.py",
+                            seed=seed)
+        finally:
+            output = stop_mock(mock)
+        assert run.returncode == 0, run.output[-2000:]
+        assert f"seed: {seed}" in run.report and f"CONTRACT_SEED={seed}" in run.output
+        runs.append(requests_seen(output))
+    assert len(runs[0]) > 100
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
