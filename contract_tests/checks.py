@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 import schemathesis
 
-from contract_tests.exchange import Exchange
+from contract_tests.exchange import Exchange, remember_secret
 from contract_tests.rules import is_blank, matches, paging_rules
 from contract_tests.violations import ContractViolation
 
@@ -44,6 +45,7 @@ def contract_check(promise: str) -> Callable[[CheckFunction], CheckFunction]:
         CHECKS[function.__name__] = ContractCheck(function.__name__, promise, function)
 
         def schemathesis_check(ctx: Any, response: Any, case: Any) -> bool | None:
+            remember_secret(os.environ.get("CONTRACT_TOKEN"), "CONTRACT_TOKEN")  # as the st CLI is given it
             function(exchange_of(case, response))
             return None
 
