@@ -10,6 +10,7 @@ import jwt
 
 ALGORITHM = "HS256"
 MIN_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
+_KEPT_TOKENS = 10_000
 
 
 class AuthenticationFailed(Exception):
@@ -76,9 +77,27 @@ class TokenVerifier:
     def __init__(self, secret: str, *, trust_unverified: bool = False) -> None:
         self._secret = check_secret(secret)
         self._trust_unverified = trust_unverified
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     def principal(self, authorization: str | None) -> Principal:
+        """Who the bearer token speaks for; AuthenticationFailed says why it cannot be used.
+
+        A token verified once is kept with its expiry, so its signature is not recomputed on every
+        request; the expiry is checked on every request, and any other string is verified afresh.
+        """
         token = bearer_token(authorization)
+        kept = self._verified.get(token)
+        if kept is not None:
+            if time.time() < kept[1]:
+                return kept[0]
+            del self._verified[token]
+        principal, expires = self._verify(token)
+        if len(self._verified) >= _KEPT_TOKENS:
+            self._verified.clear()
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -117,11 +136,13 @@ def _claims(token: str, secret: str | None) -> dict[str, object]:
     return claims
 
 
-def _principal_of(claims: dict[str, object]) -> Principal:
-    subject = claims.get("sub")
+def _principal_of(claims: dict[str, object]) -> tuple[Principal, float]:
+    subject, expires = claims.get("sub"), claims.get("exp")
     if not isinstance(subject, str) or not subject:
         raise AuthenticationFailed("The bearer token's 'sub' claim is not a user id")
-    return Principal(user_id=subject)
+    if not isinstance(expires, int | float):
+        raise AuthenticationFailed("The bearer token's 'exp' claim is not a time")
+    return Principal(user_id=subject), float(expires)
 
 
 def may_read_audience(principal: Principal, blocked_user_ids: frozenset[str]) -> None:

@@ -1,14 +1,13 @@
-"""The API's envelope around every answer: success pages and errors alike."""
+"""The API's envelope: error envelopes, and the time stamp every envelope carries."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
 
-from mockserver.model import JsonObject, Viewer, format_timestamp
-from mockserver.query import ViewerPage
+from mockserver.model import JsonObject, format_timestamp
 
 # The documented first message of each error status; details follow it in `errors`.
 ERROR_MESSAGES: dict[int, str] = {
@@ -47,30 +46,6 @@ def error_envelope(status: int, details: Sequence[str] = (), timestamp: str | No
         "statusCode": status,
         "data": None,
         "errors": errors,
-        "timestamp": timestamp or now_timestamp(),
-    }
-
-
-def page_envelope(
-    page: ViewerPage, is_following: Callable[[Viewer], bool], timestamp: str | None = None
-) -> JsonObject:
-    """The 200 envelope of one page of viewers."""
-    return {
-        "isSuccess": True,
-        "statusCode": 200,
-        "data": {
-            "list": [viewer.to_json(is_following(viewer)) for viewer in page.viewers],
-            "pagination": {
-                "currentPage": page.current_page,
-                "totalPages": page.total_pages,
-                "totalItems": page.total_items,
-                "itemsPerPage": page.items_per_page,
-                "hasNextPage": page.has_next_page,
-                "hasPrevPage": page.has_prev_page,
-            },
-            "participantAudienceTotal": page.participant_audience_total,
-        },
-        "errors": [],
         "timestamp": timestamp or now_timestamp(),
     }
 

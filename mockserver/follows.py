@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import hashlib
 
+from mockserver.generate import mix64
 from mockserver.model import Viewer
 
-_FOLLOW_SHARE = 0.3
+_FOLLOW_SHARE = int(0.3 * 2**64)
+_MASK64 = (1 << 64) - 1
 
 
-def is_following(seed: int, requester_id: str, viewer: Viewer) -> bool:
+def viewer_key(viewer: Viewer) -> int:
+    """A viewer's 64-bit key for the follow draw: the last 16 hex digits of its ObjectId."""
+    return int(viewer.id[-16:], 16) & _MASK64
+
+
+def requester_key(seed: int, requester_id: str) -> int:
+    """A requester's 64-bit key under a seed (a keyed hash, so it is stable across processes)."""
+    digest = hashlib.blake2b(requester_id.encode(), digest_size=8, key=seed.to_bytes(8, "big", signed=True))
+    return int.from_bytes(digest.digest(), "big")
+
+
+def is_following(requester_id: str, requester: int, viewer: Viewer, key: int) -> bool:
     """Whether the requester follows the viewer: the fixture's list when it has one, else a stable draw."""
     if viewer.followed_by is not None:
         return requester_id in viewer.followed_by
-    digest = hashlib.blake2b(
-        f"{requester_id}\x00{viewer.id}".encode(), digest_size=8, key=seed.to_bytes(8, "big", signed=True)
-    ).digest()
-    return int.from_bytes(digest, "big") < _FOLLOW_SHARE * 2**64
+    return mix64(requester ^ key) < _FOLLOW_SHARE

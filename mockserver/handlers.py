@@ -9,9 +9,8 @@ from starlette.responses import Response
 
 from mockserver.auth import Principal, may_read_audience
 from mockserver.dataset import DataSet
-from mockserver.envelope import page_envelope, to_json_bytes
-from mockserver.follows import is_following
 from mockserver.query import PageRequest, page_of_viewers
+from mockserver.render import PageRenderer
 
 
 class ViewersApi:
@@ -19,18 +18,19 @@ class ViewersApi:
 
     def __init__(self, dataset: DataSet) -> None:
         self._dataset = dataset
+        self._renderer = PageRenderer(dataset.seed)
 
     def operations(self) -> dict[str, Callable[..., Any]]:
         """Handlers by operationId, for Connexion's resolver."""
         return {"listLiveStreamViewers": self.list_live_stream_viewers}
 
     async def list_live_stream_viewers(
-        self, id_: str, user: str, page: int, limit: int, search: str | None = None
+        self, id: str, user: str, page: int, limit: int, search: str | None = None
     ) -> Response:
+        # `id` is the spec's name for the path parameter; Connexion passes parameters by that name.
         principal = Principal(user_id=user)
-        stream = self._dataset.live_stream(id_)
+        stream = self._dataset.live_stream(id)
         may_read_audience(principal, stream.blocked_user_ids)
         page_of = page_of_viewers(stream, self._dataset.search_index(stream), PageRequest(page, limit, search))
-        seed = self._dataset.seed
-        envelope = page_envelope(page_of, lambda viewer: is_following(seed, principal.user_id, viewer))
-        return Response(to_json_bytes(envelope), media_type="application/json")
+        body = self._renderer.render(stream.id, page_of, principal.user_id)
+        return Response(body, media_type="application/json")

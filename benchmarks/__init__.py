@@ -1,0 +1,1 @@
+"""Benchmarks of the mock: throughput against Prism and a bare endpoint, scale, load and hostile input."""

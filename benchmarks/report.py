@@ -1,0 +1,169 @@
+"""BENCHMARKS.md and its chart, from one run's results, with each target met or missed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchmarks.run import Results
+
+
+def write_chart(results: Results, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(results.throughput)
+    rates = [results.throughput[n].median("requests_per_s") for n in names]
+    p99s = [results.throughput[n].median("p99_ms") for n in names]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    colours = ["#2b7bba" if n.startswith("mock") else "#999999" for n in names]
+    left.barh(names, rates, color=colours)
+    left.set_xlabel("requests/s (median of rounds; higher is better)")
+    left.invert_yaxis()
+    for y, rate in enumerate(rates):
+        left.text(rate, y, f" {rate:,.0f}", va="center")
+    right.barh(names, p99s, color=colours)
+    right.set_xscale("log")
+    right.set_xlabel("p99 latency, ms (log scale; lower is better)")
+    right.invert_yaxis()
+    for y, p99 in enumerate(p99s):
+        right.text(p99, y, f" {p99:,.1f}", va="center")
+    figure.suptitle(f"Default page (20 viewers), wrk 1 thread, {results.connections} connections, "
+                    f"{results.seconds} s rounds, {results.machine['cores']} cores")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+DISTINCT_BODIES = "identical bodies from 2 workers (distinct bodies in 40 answers)"
+
+
+def _mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def targets(results: Results) -> list[tuple[str, str, bool]]:
+    t = results.throughput
+    one, two = t["mock, 1 worker"], t["mock, 2 workers"]
+    prism, bare = t["Prism static"], t["bare Starlette"]
+    rate = one.median("requests_per_s")
+    distinct = results.scale.get(DISTINCT_BODIES, 0)
+    rows = [
+        ("1 worker >= 1.5x Prism static", f"{rate / prism.median('requests_per_s'):.2f}x",
+         rate >= 1.5 * prism.median("requests_per_s")),
+        ("1 worker >= 0.5x bare Starlette", f"{rate / bare.median('requests_per_s'):.2f}x",
+         rate >= 0.5 * bare.median("requests_per_s")),
+        ("1 worker p99 < 50 ms at 50 connections", f"{one.median('p99_ms'):.1f} ms", one.median("p99_ms") < 50),
+        ("1 worker: no errors", str(one.errors), one.errors == 0),
+        ("2 workers >= 1.8x 1 worker", f"{two.median('requests_per_s') / rate:.2f}x",
+         two.median("requests_per_s") >= 1.8 * rate),
+        ("every worker serves identical data", f"{distinct:.0f} distinct body in 40 answers", distinct == 1),
+        ("start-up to first request < 1 s", f"{statistics.median(results.startup['mock (default data)']):.2f} s",
+         statistics.median(results.startup["mock (default data)"]) < 1.0),
+    ]
+    ready = next((v for k, v in results.scale.items() if k.startswith("ready with")), float("nan"))
+    rss = next((v for k, v in results.scale.items() if k.startswith("RSS when ready")), float("nan"))
+    rows += [
+        ("1M viewers ready < 5 s", f"{ready:.2f} s", ready < 5),
+        ("1M viewers RSS < 1 GiB", f"{rss:.0f} MiB", rss < 1024),
+    ]
+    by_label = {latency.label: latency for latency in results.scale_latencies}
+    page = next(v for k, v in by_label.items() if k.startswith("any page"))
+    search = next(v for k, v in by_label.items() if k.startswith("search, first time"))
+    rows += [
+        ("any page p99 < 10 ms", f"{page.p99_ms:.2f} ms", page.p99_ms < 10),
+        ("search p99 < 50 ms", f"{search.p99_ms:.2f} ms", search.p99_ms < 50),
+    ]
+    fast = next((v for k, v in results.suite_seconds.items() if k.startswith("fast")), float("nan"))
+    rows.append(("contract suite, fast profile < 60 s", f"{fast:.1f} s",
+                 fast < 60 and any(k == "fast profile (passed)" for k in results.suite_seconds)))
+    soak = results.soak
+    growth = soak["rss_end_mib"] / soak["rss_after_10s_mib"] - 1
+    rows += [
+        ("soak: zero errors, zero 5xx", f"{soak['errors']:.0f} in {soak['requests']:,.0f}", soak["errors"] == 0),
+        ("soak: RSS at the end within 10% of RSS after 10 s", f"{growth:+.1%}", abs(growth) <= 0.10),
+    ]
+    generated = int(results.schemathesis.get("cases generated", "0").replace("?", "0"))
+    exit_status = results.schemathesis.get("exit status")
+    rows.append(("deep Schemathesis: >= 5,000 cases, no failure", f"{generated:,} cases, exit {exit_status}",
+                 generated >= 5000 and exit_status == "0"))
+    worst = max(h.max_ms for h in results.hostile)
+    statuses = sorted({s for h in results.hostile for s in h.statuses})
+    rows.append(("hostile input: 400/401/200 in < 100 ms, never 500", f"slowest {worst:.1f} ms, statuses {statuses}",
+                 worst < 100 and set(statuses) <= {200, 400, 401}))
+    return rows
+
+
+def write_report(results: Results, path: Path, chart: Path) -> None:
+    m = results.machine
+    rows = targets(results)
+    chart_link = chart.relative_to(path.parent) if chart.is_relative_to(path.parent) else chart
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d} with `{results.command}` (script: `benchmarks/run.py`), in "
+        "one run on one machine; all traffic on loopback.",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}; Python {m['python']}; {m['wrk']}",
+        f"- Load: wrk, 1 thread, {results.connections} connections, {results.seconds} s a round; targets alternate "
+        "round by round; medians of the rounds. Request logging off everywhere (Prism `-v error`).",
+        "- Every target answers the same request: `GET /api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers` with "
+        "a valid token, a 20-viewer page (Prism's 200 example is a page the mock served).",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "| --- | --- | --- |",
+        *[f"| {name} | {value} | {_mark(ok)} |" for name, value, ok in rows],
+        "",
+        "## Throughput",
+        "",
+        f"![requests per second and p99 latency]({chart_link})",
+        "",
+        "| server | requests/s | p50 ms | p99 ms | errors | peak RSS MiB | ready s | vs Prism static | vs bare |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    prism = results.throughput["Prism static"].median("requests_per_s")
+    bare = results.throughput["bare Starlette"].median("requests_per_s")
+    for name, measured in results.throughput.items():
+        rate = measured.median("requests_per_s")
+        lines.append(f"| {name} | {rate:,.0f} | {measured.median('p50_ms'):.2f} | {measured.median('p99_ms'):.2f} | "
+                     f"{measured.errors} | {measured.peak_rss_mib:.0f} | {measured.ready_seconds:.2f} | "
+                     f"{rate / prism:.2f}x | {rate / bare:.2f}x |")
+    lines += ["", "## Start-up (spawn to first served request)", "", "| server | runs (s) | median s |",
+              "| --- | --- | --- |"]
+    for name, runs in results.startup.items():
+        lines.append(f"| {name} | {', '.join(f'{r:.2f}' for r in runs)} | {statistics.median(runs):.2f} |")
+    lines += ["", "## A million viewers", "", "| measure | value |", "| --- | --- |"]
+    lines += [f"| {name} | {value:,.2f} |" for name, value in results.scale.items()]
+    lines += ["", "Single requests, one at a time, on the large stream:", "",
+              "| requests | count | p50 ms | p99 ms | max ms | statuses |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {m.label} | {m.count} | {m.p50_ms:.2f} | {m.p99_ms:.2f} | {m.max_ms:.2f} | {list(m.statuses)} |"
+              for m in results.scale_latencies]
+    lines += ["", "## Hostile input (each sent 5 times)", "", "| request | p50 ms | max ms | statuses |",
+              "| --- | --- | --- | --- |"]
+    lines += [f"| {h.label} | {h.p50_ms:.2f} | {h.max_ms:.2f} | {list(h.statuses)} |" for h in results.hostile]
+    s = results.soak
+    lines += ["", "## Soak", "",
+              f"wrk, 2 threads, {s['connections']:.0f} connections, {s['seconds']:.0f} s: "
+              f"{s['requests']:,.0f} requests, "
+              f"{s['requests_per_s']:,.0f} requests/s, p99 {s['p99_ms']:.1f} ms, {s['errors']:.0f} errors; RSS "
+              f"{s['rss_after_10s_mib']:.1f} MiB after 10 s, {s['rss_end_mib']:.1f} MiB at the end.",
+              "", "## Contract suite against the bundled mock", "", "| profile | seconds |", "| --- | --- |"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in results.suite_seconds.items()]
+    lines += ["", "## Deep Schemathesis run (positive and negative, all checks and the registry's)", "",
+              "| | |", "| --- | --- |"]
+    lines += [f"| {key} | {value} |" for key, value in results.schemathesis.items()]
+    lines += ["", "## Many identical mocks behind one address", "",
+              "The data is a pure function of the seed (and of a fixtures file), so any number of processes or hosts "
+              "started with the same options serve identical answers: `mockserver --workers N` shares one port among N "
+              "processes; across hosts, start each with the same `--seed` (or `--fixtures`) and `--jwt-secret` behind "
+              "any load balancer (nginx `upstream`, HAProxy, a Kubernetes Service). Tokens minted by one verify on "
+              "all.",
+              ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
