@@ -91,8 +91,8 @@ def test_a_kept_token_still_expires() -> None:
     import time
 
     verifier = TokenVerifier(SECRET)
-    token = mint_token(SECRET, "user-1", expires_in_s=1)
+    token = mint_token(SECRET, "user-1", expires_in_s=2)
     assert verifier.principal(f"Bearer {token}").user_id == "user-1"  # verified, then kept
-    time.sleep(1.1)
+    time.sleep(2.1)
     with pytest.raises(AuthenticationFailed, match="expired"):
         verifier.principal(f"Bearer {token}")
