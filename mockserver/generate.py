@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faker import Faker
 
@@ -40,6 +41,7 @@ def stream_key(seed: int, stream_id: str) -> int:
     return mix64(mix64(seed & _MASK64) ^ int(stream_id, 16) & _MASK64)
 
 
+@lru_cache(maxsize=8192)  # names come from small pools: each is converted once
 def username_part(text: str) -> str:
     """A name as it appears in a username: lower-case ASCII letters and digits."""
     decomposed = unicodedata.normalize("NFKD", text.lower().translate(_ASCII_FOLD))

@@ -7,15 +7,21 @@ rather than a Python loop over every viewer, and its results are exactly those o
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, compress, repeat
 
 _FIELD_END = "\x1f"
 _RECORD_END = "\x1e"
 _CACHED_TERMS = 64
+# Past about this many hits, testing every record in C beats one Python step per hit (measured on
+# a million viewers: a record scan takes about 55 ms; the string scan about 22 ms plus 1.1 us a hit).
+_RECORD_SCAN_ABOVE = 30_000
+_SAMPLED_RECORDS = 50_000
 
 
 def fold(text: str) -> str:
@@ -24,6 +30,8 @@ def fold(text: str) -> str:
     Turkish pairs I with ı and İ with i; other languages pair I with i. Folding all four to i lets
     "YILMAZ" find "Yılmaz" and "ilker" find "İlker", whichever keyboard typed the term.
     """
+    if text.isascii():
+        return text.lower()  # the same as the steps below, for ASCII
     folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
     return folded.replace("i\u0307", "i").replace("ı", "i")
 
@@ -34,19 +42,28 @@ def is_blank(term: str | None) -> bool:
 
 
 class SearchIndex:
-    """The folded names of one audience, in audience order."""
+    """The folded names of one audience, in audience order.
+
+    Two forms of the same text: one string of all records, where a rare term is found by a few
+    C-speed `str.find` calls, and a list of the records, where a common term (thousands of hits) is
+    tested record by record in C (`map` and `compress`) instead of one Python step per hit.
+    """
 
     def __init__(self, names: Iterable[tuple[str, str, str]]) -> None:
-        records: list[str] = []
-        starts = array("q")
-        offset = 0
-        for name, surname, username in names:
-            record = f"{fold(name)}{_FIELD_END}{fold(surname)}{_FIELD_END}{fold(username)}{_RECORD_END}"
-            starts.append(offset)
-            offset += len(record)
-            records.append(record)
-        self._haystack = "".join(records)
-        self._starts = starts
+        folded_names: dict[str, str] = {}  # names and surnames repeat; usernames do not
+
+        def folded(text: str) -> str:
+            found = folded_names.get(text)
+            if found is None:
+                found = folded_names[text] = fold(text)
+            return found
+
+        self._records = [f"{folded(name)}{_FIELD_END}{folded(surname)}{_FIELD_END}{fold(username)}"
+                         for name, surname, username in names]
+        self._haystack = _RECORD_END.join(self._records) + _RECORD_END
+        self._starts = array("q", accumulate((len(record) + 1 for record in self._records[:-1]), initial=0))
+        if not self._records:
+            self._starts = array("q")
         self._cache: OrderedDict[str, Sequence[int]] = OrderedDict()
 
     def __len__(self) -> int:
@@ -72,6 +89,8 @@ class SearchIndex:
             return array("l")
         haystack, starts = self._haystack, self._starts
         record_count = len(starts)
+        if self._expected_hits(needle) > _RECORD_SCAN_ABOVE:
+            return self._record_scan(needle)
         found = array("l")
         hit = haystack.find(needle)
         while hit != -1:
@@ -81,3 +100,16 @@ class SearchIndex:
                 break
             hit = haystack.find(needle, starts[position + 1])
         return found
+
+    def _expected_hits(self, needle: str) -> float:
+        """The term's hits in the whole audience, extrapolated from its count in the first records."""
+        sampled = min(len(self._starts), _SAMPLED_RECORDS)
+        if sampled == len(self._starts):
+            return 0.0  # small audiences: the plain scan is always fast
+        occurrences = self._haystack.count(needle, 0, self._starts[sampled])
+        return occurrences * len(self._starts) / sampled
+
+    def _record_scan(self, needle: str) -> Sequence[int]:
+        """Every record tested in C: slower for a rare term, far faster for one that most records hold."""
+        hits = map(operator.contains, self._records, repeat(needle))
+        return array("l", compress(range(len(self._records)), hits))

@@ -88,3 +88,11 @@ def test_the_four_turkish_is_are_one_letter() -> None:
     assert found("YILMAZ") == [0]
     assert found("yilmaz") == [0]
     assert found("İLKER") == found("ILKER") == found("ılker") == [1]
+
+
+def test_common_and_rare_terms_take_either_scan_with_the_same_results() -> None:
+    people = [(f"Name{i % 7}", "Öz" if i % 3 else "Kaya", f"user{i}") for i in range(120_000)]
+    index = SearchIndex(people)
+    for term in ("name", "öz", "KAYA", "user11", "user119999", "zz"):
+        expected = [i for i, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
+        assert list(index.positions(term)) == expected
