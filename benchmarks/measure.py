@@ -33,7 +33,7 @@ def timed_requests(client: httpx.Client, label: str, requests: list[tuple[str, d
     seconds, statuses = [], set()
     for path, params, headers in requests:
         started = time.perf_counter()
-        response = client.get(path, params=params, headers=headers)
+        response = client.get(path, params=params or None, headers=headers)  # {} would drop the path's query
         seconds.append((time.perf_counter() - started) * 1000)
         statuses.add(response.status_code)
     return Latencies(label, len(seconds), statistics.median(seconds), percentile(seconds, 99), max(seconds),

@@ -282,7 +282,7 @@ def main() -> int:
         print("contract suite, fast and deep", flush=True)
         contract_suite(results)
         print("deep Schemathesis run", flush=True)
-        deep_schemathesis(results, token, folder, examples=200 if quick else 3000)
+        deep_schemathesis(results, token, folder, examples=200 if quick else 6000)
     output = arguments.output if not quick else Path(tempfile.gettempdir()) / "BENCHMARKS.quick.md"
     chart = REPO / "benchmarks" / "throughput.png" if not quick else output.with_suffix(".png")
     write_chart(results, chart)

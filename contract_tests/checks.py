@@ -192,15 +192,33 @@ def pagination_echo(exchange: Exchange) -> None:
              expected=f"currentPage={page}, itemsPerPage={limit}")
 
 
-@contract_check("totalPages = ceil(totalItems / itemsPerPage); hasNextPage and hasPrevPage follow currentPage.")
-def pagination_arithmetic(exchange: Exchange) -> None:
+@dataclass(frozen=True)
+class PageNumbers:
+    data: dict[str, Any]
+    total: int
+    per_page: int
+    current: int
+
+
+def page_numbers(exchange: Exchange) -> PageNumbers | None:
+    """totalItems, itemsPerPage and currentPage of a 200 page, when all are whole numbers (else the schema
+    checks report them)."""
     data = page_data(exchange)
     if data is None:
-        return
+        return None
     p = data["pagination"]
-    total, per_page, current = p.get("totalItems"), p.get("itemsPerPage"), p.get("currentPage")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, per_page, current)) or not per_page:
-        return  # the schema check reports malformed numbers
+    numbers = (p.get("totalItems"), p.get("itemsPerPage"), p.get("currentPage"))
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in numbers) or not numbers[1]:
+        return None
+    return PageNumbers(data, *numbers)
+
+
+@contract_check("totalPages = ceil(totalItems / itemsPerPage); hasNextPage and hasPrevPage follow currentPage.")
+def pagination_arithmetic(exchange: Exchange) -> None:
+    numbers = page_numbers(exchange)
+    if numbers is None:
+        return
+    p, total, per_page, current = numbers.data["pagination"], numbers.total, numbers.per_page, numbers.current
     expected_pages = math.ceil(total / per_page)
     expected = {"totalPages": expected_pages, "hasNextPage": current < expected_pages, "hasPrevPage": current > 1}
     received = {key: p.get(key) for key in expected}
@@ -212,17 +230,14 @@ def pagination_arithmetic(exchange: Exchange) -> None:
 
 @contract_check("A page holds exactly min(itemsPerPage, what is left) viewers: full, last, or empty past the end.")
 def pagination_page_length(exchange: Exchange) -> None:
-    data = page_data(exchange)
-    if data is None:
+    numbers = page_numbers(exchange)
+    if numbers is None:
         return
-    p = data["pagination"]
-    total, per_page, current = p.get("totalItems"), p.get("itemsPerPage"), p.get("currentPage")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (total, per_page, current)):
-        return
+    total, per_page, current, listed = numbers.total, numbers.per_page, numbers.current, len(numbers.data["list"])
     expected = max(0, min(per_page, total - (current - 1) * per_page))
-    if len(data["list"]) != expected:
+    if listed != expected:
         fail("pagination_page_length", "the page holds the wrong number of viewers", exchange,
-             received=f"{len(data['list'])} viewers on page {current} of {total} at {per_page} a page",
+             received=f"{listed} viewers on page {current} of {total} at {per_page} a page",
              expected=f"{expected} viewers")
 
 

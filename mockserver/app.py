@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.auth import TokenVerifier
-from mockserver.connexion_tuning import OnceDecoratedApi
+from mockserver.connexion_tuning import OnceDecoratedApi, middlewares
 from mockserver.dataset import DataSet, default_dataset
 from mockserver.errors import HANDLED, envelope_for
 from mockserver.fixtures import load_fixtures
@@ -112,7 +112,8 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
         __name__,
         validator_map={"parameter": SpecParameterValidator},
         security_map={"bearer": lambda: BearerSecurity(verifier)},
-        pythonic_params=False,  # names are used as the spec spells them (`id`); converting costs every request
+        pythonic_params=True,
+        middlewares=middlewares(validate_responses=settings.validate_responses),
     )
     app._middleware_app.api_cls = OnceDecoratedApi
     app.add_api(

@@ -25,11 +25,10 @@ class ViewersApi:
         return {"listLiveStreamViewers": self.list_live_stream_viewers}
 
     async def list_live_stream_viewers(
-        self, id: str, user: str, page: int, limit: int, search: str | None = None
+        self, id_: str, user: str, page: int, limit: int, search: str | None = None
     ) -> Response:
-        # `id` is the spec's name for the path parameter; Connexion passes parameters by that name.
         principal = Principal(user_id=user)
-        stream = self._dataset.live_stream(id)
+        stream = self._dataset.live_stream(id_)
         may_read_audience(principal, stream.blocked_user_ids)
         page_of = page_of_viewers(stream, self._dataset.search_index(stream), PageRequest(page, limit, search))
         body = self._renderer.render(stream.id, page_of, principal.user_id)

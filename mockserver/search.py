@@ -17,7 +17,8 @@ from itertools import accumulate, compress, repeat
 
 _FIELD_END = "\x1f"
 _RECORD_END = "\x1e"
-_CACHED_TERMS = 64
+_CACHED_TERMS = 1024
+_CACHED_POSITIONS = 8_000_000  # about 64 MB of results at most
 # Past about this many hits, testing every record in C beats one Python step per hit (measured on
 # a million viewers: a record scan takes about 55 ms; the string scan about 22 ms plus 1.1 us a hit).
 _RECORD_SCAN_ABOVE = 30_000
@@ -64,7 +65,8 @@ class SearchIndex:
         self._starts = array("q", accumulate((len(record) + 1 for record in self._records[:-1]), initial=0))
         if not self._records:
             self._starts = array("q")
-        self._cache: OrderedDict[str, Sequence[int]] = OrderedDict()
+        self._cache: OrderedDict[str, Sequence[int]] = OrderedDict()  # the terms searched last, for their next pages
+        self._cached_positions = 0
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -78,8 +80,10 @@ class SearchIndex:
             return cached
         found = self._scan(needle)
         self._cache[needle] = found
-        if len(self._cache) > _CACHED_TERMS:
-            self._cache.popitem(last=False)
+        self._cached_positions += len(found)
+        while len(self._cache) > _CACHED_TERMS or self._cached_positions > _CACHED_POSITIONS:
+            _, dropped = self._cache.popitem(last=False)
+            self._cached_positions -= len(dropped)
         return found
 
     def _scan(self, needle: str) -> Sequence[int]:

@@ -13,7 +13,7 @@ from connexion import AsyncApp
 from mockserver.app import create_app, load_dataset
 from mockserver.auth import mint_token
 from mockserver.cli import bind_socket, export_environment, format_stream_table
-from mockserver.dataset import EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.dataset import DEFAULT_USER_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.settings import Settings, load_settings
 
 
@@ -24,7 +24,7 @@ def app_from_environment() -> AsyncApp:
 
 def banner(settings: Settings, dataset: DataSet, started: float) -> str:
     url = settings.base_url
-    token = mint_token(settings.jwt_secret, "64d15f9e2e6c8f4d5a000001")
+    token = mint_token(settings.jwt_secret, DEFAULT_USER_ID)
     forbidden = mint_token(settings.jwt_secret, FORBIDDEN_USER_ID)
     source = f"fixtures {settings.fixtures}" if settings.fixtures else f"seed {dataset.seed}"
     example = f"{url}/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers"

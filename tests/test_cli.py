@@ -108,3 +108,21 @@ def test_help_explains_every_option() -> None:
                    "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses"):
         assert option in text
     assert "--forbidden" in run("token", "--help").stdout
+
+
+def test_workers_share_the_port_and_serve_identical_data() -> None:
+    import re
+
+    mock = start_mock("--workers", "2")
+    try:
+        auth = {"Authorization": f"Bearer {run('token').stdout.strip()}"}
+        url = mock.base_url + VIEWERS.format(EXAMPLE_STREAM_ID)
+        bodies = set()
+        for _ in range(20):
+            with httpx.Client() as client:  # a new connection each time, so that both workers answer
+                text = client.get(url, params={"page": "2", "limit": "7"}, headers=auth).text
+            bodies.add(re.sub(r'"timestamp":"[^"]+"', "", text))
+        assert len(bodies) == 1
+        assert "2 worker(s)" in mock.banner
+    finally:
+        stop_mock(mock)

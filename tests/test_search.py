@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -96,3 +97,15 @@ def test_common_and_rare_terms_take_either_scan_with_the_same_results() -> None:
     for term in ("name", "öz", "KAYA", "user11", "user119999", "zz"):
         expected = [i for i, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
         assert list(index.positions(term)) == expected
+
+
+def test_kept_results_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver import search
+
+    monkeypatch.setattr(search, "_CACHED_POSITIONS", 10)
+    index = SearchIndex(PEOPLE * 3)
+    for _ in range(2):
+        for term in ("a", "y", "o", "ş", "john", "zz"):
+            expected = [i for i, fields in enumerate(PEOPLE * 3) if any(fold(term) in fold(f) for f in fields)]
+            assert list(index.positions(term)) == expected
+    assert index._cached_positions <= 10
