@@ -33,7 +33,7 @@ SWAGGER_PATHS = ("/ui", "/openapi.json")
 class NamesConvertedOnce(AsyncParameterDecorator):  # type: ignore[misc]
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        convert: Callable[[str], str] = self.sanitize_fn
+        convert: Callable[[str], str] = self.sanitize_fn  # type: ignore[has-type]
         self.sanitize_fn = functools.lru_cache(maxsize=1024)(convert)
 
 
