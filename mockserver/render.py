@@ -24,9 +24,9 @@ def _dumps(value: object) -> bytes:
 
 
 class ViewerJson:
-    """One viewer's JSON around its isFollowing value, and its follow key."""
+    """One viewer's JSON around its isFollowing value, its follow key, and its JSON for the last requester."""
 
-    __slots__ = ("head", "key", "tail", "viewer")
+    __slots__ = ("head", "key", "last_json", "last_requester", "tail", "viewer")
 
     def __init__(self, viewer: Viewer) -> None:
         following, not_following = _dumps(viewer.to_json(True)), _dumps(viewer.to_json(False))
@@ -36,6 +36,16 @@ class ViewerJson:
         self.tail = following[len(self.head) + len(b"true"):]
         self.viewer = viewer
         self.key = viewer_key(viewer)
+        self.last_requester: str | None = None
+        self.last_json = b""
+
+    def for_requester(self, requester_id: str, requester: int) -> bytes:
+        """The viewer's JSON as this requester sees it (kept for the next page of the same requester)."""
+        if requester_id != self.last_requester:
+            follows = is_following(requester_id, requester, self.viewer, self.key)
+            self.last_json = self.head + (b"true" if follows else b"false") + self.tail
+            self.last_requester = requester_id
+        return self.last_json
 
 
 class PageRenderer:
@@ -66,11 +76,8 @@ class PageRenderer:
     def render(self, stream_id: str, page: ViewerPage, requester_id: str, timestamp: str | None = None) -> bytes:
         """The page's 200 envelope, with isFollowing as the requester sees it."""
         requester = self._requester_key(requester_id)
-        items = []
-        for viewer in page.viewers:
-            rendered = self._viewer_json(stream_id, viewer)
-            follows = is_following(requester_id, requester, viewer, rendered.key)
-            items.append(rendered.head + (b"true" if follows else b"false") + rendered.tail)
+        items = [self._viewer_json(stream_id, viewer).for_requester(requester_id, requester)
+                 for viewer in page.viewers]
         pagination = _dumps({
             "currentPage": page.current_page,
             "totalPages": page.total_pages,
