@@ -120,7 +120,7 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
     body.write_bytes(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode())
     spec = prism_spec(page, folder)
     ports = {name: free_port() for name in ("mock, 1 worker", "mock, 2 workers", "Prism static", "Prism dynamic",
-                                            "bare Starlette")}
+                                            "minimal Connexion", "bare Starlette")}
     auth = {"Authorization": f"Bearer {token}"}
 
     def url(name: str) -> str:
@@ -133,6 +133,9 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
                                 "-v", "error"], url("Prism static"), auth),
         Server("Prism dynamic", [str(prism), "mock", "-d", str(spec), "-h", "127.0.0.1", "-p",
                                  str(ports["Prism dynamic"]), "-v", "error"], url("Prism dynamic"), auth),
+        Server("minimal Connexion", [sys.executable, "-m", "benchmarks.minimal_connexion", "--port",
+                                     str(ports["minimal Connexion"]), "--body", str(body)],
+               url("minimal Connexion"), auth, REPO),
         Server("bare Starlette", [sys.executable, "-m", "benchmarks.bare_endpoint", "--port",
                                   str(ports["bare Starlette"]), "--body", str(body)],
                url("bare Starlette"), auth, REPO),
