@@ -70,6 +70,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.hypothesis_seed = seed
     settings.load_profile(f"contract-{profile.name}")
     report_path = Path(_option(config, "contract_report", "CONTRACT_REPORT") or "reports/contract-report.md")
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = os.environ.get("CONTRACT_JUNIT") or str(report_path.with_name("contract-junit.xml"))
     report = ContractReport(report_path, profile=profile.name, seed=seed)
     config.stash[_REPORT_KEY] = report
     config.pluginmanager.register(report, "contract-report")

@@ -20,9 +20,9 @@ class SuiteProfile:
 
 
 PROFILES = {
-    "fast": SuiteProfile("fast", schemathesis_examples=60, search_examples=25, longest_search_term=60,
+    "fast": SuiteProfile("fast", schemathesis_examples=60, search_examples=25, longest_search_term=10_000,
                          walk_pages=60, walk_limits=(100, 20, 7)),
-    "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=5000,
+    "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=60_000,
                          walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1)),
 }
 

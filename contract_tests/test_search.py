@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contract_tests.checks import expect_status, fail
-from contract_tests.profiles import PROFILES
+from contract_tests.profiles import SuiteProfile
 from contract_tests.rules import is_blank, matches, paging_rules
 from contract_tests.target import ViewersApi
 from contract_tests.walking import walk_pages
@@ -90,14 +90,14 @@ def test_metacharacters_are_plain_characters(api: ViewersApi, term: str) -> None
     # Soundness (no result without the literal term) is held by search_soundness on the answer.
 
 
-def test_a_very_long_term_is_answered(api: ViewersApi, suite_profile: Any) -> None:
-    for length in (1_000, max(suite_profile.longest_search_term, 10_000)):
+def test_a_very_long_term_is_answered(api: ViewersApi, suite_profile: SuiteProfile) -> None:
+    for length in (1_000, suite_profile.longest_search_term):
         expect_status("search_long_term", api.viewers(params={"search": "ab" * (length // 2)}), {200, 400, 414},
                       f"a {length}-character search is answered, never with a 5xx")
 
 
 search_terms = st.one_of(
-    st.text(max_size=PROFILES["deep"].longest_search_term).map(lambda t: t[:60]),
+    st.text(max_size=60),
     st.sampled_from([*METACHARACTERS, "ayşe", "AYŞE", "İlker", "ılker", "ß", "Ç", "ÖZ", "名前", "🙂"]),
     st.text(alphabet="aeiouçğışöüİIAEn ", min_size=1, max_size=6),
 )
