@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
@@ -38,6 +38,8 @@ LARGE_STREAM = "64d15f9e2e6c8f4d5a100000"
 VIEWERS = "/api/v1/live-stream/{}/viewers"
 PRISM_VERSION = "5.16.0"
 PRISM_DIR = REPO / "benchmarks" / "tools" / "prism"
+RESULTS = REPO / "benchmarks" / "results" / "latest.json"  # raw figures of the last full run (not committed)
+CHART = REPO / "benchmarks" / "throughput.png"
 
 
 @dataclass
@@ -69,6 +71,22 @@ class Results:
     soak: dict[str, float] = field(default_factory=dict)
     suite_seconds: dict[str, float] = field(default_factory=dict)
     schemathesis: dict[str, str] = field(default_factory=dict)
+
+
+    def save(self, path: Path) -> None:
+        """The raw figures, so that a report can be written again without measuring again."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Results:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw["throughput"] = {name: Throughput(name=t["name"], rounds=[WrkResult(**r) for r in t["rounds"]],
+                                              ready_seconds=t["ready_seconds"], peak_rss_mib=t["peak_rss_mib"])
+                             for name, t in raw["throughput"].items()}
+        raw["scale_latencies"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["scale_latencies"]]
+        raw["hostile"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["hostile"]]
+        return cls(**raw)
 
 
 def machine() -> dict[str, str]:
@@ -267,8 +285,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="short rounds, to try the script (figures not kept)")
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--render", type=Path, metavar="RESULTS_JSON",
+                        help="write the report again from a run's saved figures, without measuring")
     arguments = parser.parse_args()
     quick = arguments.quick
+    if arguments.render:
+        results = Results.load(arguments.render)
+        write_chart(results, CHART)
+        write_report(results, arguments.output, CHART)
+        print(f"wrote {arguments.output} and {CHART}")
+        return 0
     token = subprocess.run(mockserver("token"), capture_output=True, text=True, check=True).stdout.strip()
     results = Results(command="./dev bench" + (" --quick" if quick else ""), machine=machine(), connections=50,
                       seconds=3 if quick else 10)
@@ -286,8 +312,11 @@ def main() -> int:
         contract_suite(results)
         print("deep Schemathesis run", flush=True)
         deep_schemathesis(results, token, folder, examples=200 if quick else 6000)
+    saved = RESULTS if not quick else Path(tempfile.gettempdir()) / "benchmarks-quick.json"
+    results.save(saved)
+    print(f"saved the figures to {saved}")
     output = arguments.output if not quick else Path(tempfile.gettempdir()) / "BENCHMARKS.quick.md"
-    chart = REPO / "benchmarks" / "throughput.png" if not quick else output.with_suffix(".png")
+    chart = CHART if not quick else output.with_suffix(".png")
     write_chart(results, chart)
     write_report(results, output, chart)
     print(f"wrote {output} and {chart}")
