@@ -17,48 +17,43 @@ from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.fixtures import FixtureError, dump_fixtures
 from mockserver.settings import Settings, SettingsError, environment_key, load_settings, parse_integer
 
-_SERVE_OPTIONS: list[tuple[str, str]] = [
-    ("host", "address to listen on (default 127.0.0.1; env MOCK_HOST)"),
-    ("port", "port to listen on, 0 for any free one (default 8080; env MOCK_PORT)"),
-    ("latency", "added latency in ms: 200 fixed, or 100-400 for jitter (default 0; env MOCK_LATENCY)"),
-    ("cors_origins", "comma-separated origins allowed by CORS, or *; default any http(s) origin on "
+_SERVE_OPTIONS: list[tuple[str, str, str]] = [
+    ("host", "HOST", "address to listen on (default 127.0.0.1; env MOCK_HOST)"),
+    ("port", "PORT", "port to listen on, 0 for any free one (default 8080; env MOCK_PORT)"),
+    ("latency", "MS", "added latency in ms: 200 fixed, or 100-400 for jitter (default 0; env MOCK_LATENCY)"),
+    ("cors_origins", "ORIGINS", "comma-separated origins allowed by CORS, or *; default any http(s) origin on "
                      "localhost/127.0.0.1 at any port (env MOCK_CORS_ORIGINS)"),
-    ("workers", "worker processes sharing the port; all serve identical data (default 1; env MOCK_WORKERS)"),
+    ("workers", "N", "worker processes sharing the port; all serve identical data (default 1; env MOCK_WORKERS)"),
 ]
-_SERVE_FLAGS: list[tuple[str, str]] = [
-    ("trust_unverified_tokens", "also accept well-formed, unexpired JWTs whose signature the mock cannot "
+_SERVE_FLAGS: list[tuple[str, str, str]] = [
+    ("trust_unverified_tokens", "", "also accept well-formed, unexpired JWTs whose signature the mock cannot "
                                 "check, e.g. from the real identity provider (env MOCK_TRUST_UNVERIFIED_TOKENS)"),
-    ("validate_responses", "check every response against openapi.yaml (env MOCK_VALIDATE_RESPONSES)"),
-    ("access_log", "log every request (env MOCK_ACCESS_LOG)"),
+    ("validate_responses", "", "check every response against openapi.yaml (env MOCK_VALIDATE_RESPONSES)"),
+    ("access_log", "", "log every request (env MOCK_ACCESS_LOG)"),
 ]
-_DATA_OPTIONS: list[tuple[str, str]] = [
-    ("seed", "seed of the generated data: the same seed, the same people (default 0; env MOCK_SEED)"),
-    ("fixtures", "serve this fixtures file instead of generated data (env MOCK_FIXTURES)"),
-    ("audience", "viewers in the built-in large stream, e.g. 1000000 (default 2500; env MOCK_AUDIENCE)"),
+_DATA_OPTIONS: list[tuple[str, str, str]] = [
+    ("seed", "N", "seed of the generated data: the same seed, the same people (default 0; env MOCK_SEED)"),
+    ("fixtures", "FILE", "serve this fixtures file instead of generated data (env MOCK_FIXTURES)"),
+    ("audience", "N", "viewers in the built-in large stream, e.g. 1000000 (default 2500; env MOCK_AUDIENCE)"),
 ]
-_AUTH_OPTIONS: list[tuple[str, str]] = [
-    ("jwt_secret", "HS256 secret for tokens, 32 bytes or more (default: the development secret; "
+_AUTH_OPTIONS: list[tuple[str, str, str]] = [
+    ("jwt_secret", "SECRET", "HS256 secret for tokens, 32 bytes or more (default: the development secret; "
                    "env MOCK_JWT_SECRET)"),
 ]
 
 
-def _add(parser: argparse.ArgumentParser, options: list[tuple[str, str]], *, flags: bool = False) -> None:
-    for name, help_text in options:
+def _add(parser: argparse.ArgumentParser, options: list[tuple[str, str, str]], *, flags: bool = False) -> None:
+    """Options given as (setting name, metavar, help); every default is left to the settings."""
+    for name, metavar, help_text in options:
         option = "--" + name.replace("_", "-")
         if flags:
             parser.add_argument(option, dest=name, action="store_const", const="true", default=argparse.SUPPRESS,
                                 help=help_text)
         else:
-            parser.add_argument(option, dest=name, metavar=name.split("_")[0].upper(), default=argparse.SUPPRESS,
-                                help=help_text)
+            parser.add_argument(option, dest=name, metavar=metavar, default=argparse.SUPPRESS, help=help_text)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mockserver",
-        description="Mock of the Allmine API's GET /api/v1/live-stream/{id}/viewers, served from openapi.yaml.",
-        epilog="Without a command, serves the mock. Options given on the command line win over MOCK_* variables.",
-    )
     serve_options = argparse.ArgumentParser(add_help=False)
     _add(serve_options, _SERVE_OPTIONS)
     _add(serve_options, _SERVE_FLAGS, flags=True)
@@ -66,9 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add(data_options, _DATA_OPTIONS)
     auth_options = argparse.ArgumentParser(add_help=False)
     _add(auth_options, _AUTH_OPTIONS)
-    for group in (serve_options, data_options, auth_options):
-        for action in group._actions:
-            parser._add_action(action)
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="Mock of the Allmine API's GET /api/v1/live-stream/{id}/viewers, served from openapi.yaml.",
+        epilog="Without a command, serves the mock. Options given on the command line win over MOCK_* variables.",
+        parents=[serve_options, data_options, auth_options],
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", parents=[serve_options, data_options, auth_options], help="serve the mock (default)")
@@ -115,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `mockserver fixtures export | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _dataset(settings: Settings) -> DataSet:
