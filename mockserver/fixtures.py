@@ -180,9 +180,9 @@ def _dataset_from(document: Any) -> DataSet:
     streams = top.field("streams", lambda v: None if isinstance(v, list) else "", "a list of streams")
     try:
         return DataSet.of(seed, (_stream_from(raw, f"streams[{n}]") for n, raw in enumerate(streams)))
-    except ValueError as error:
-        if isinstance(error, FixtureError):
-            raise
+    except FixtureError:
+        raise
+    except ValueError as error:  # a stream id given twice
         raise FixtureError(str(error)) from None
 
 
