@@ -140,6 +140,37 @@ def resolve_target(values: Mapping[str, str | None]) -> Target:
                   values["ended_stream_id"], description=f"the deployment at {base_url}")
 
 
+def preflight(target: Target) -> str | None:
+    """Why the target cannot be tested as described, or None: one line instead of a wall of failures."""
+    url = f"{target.base_url}{VIEWERS_PATH.format(id=target.stream_id)}"
+    try:
+        response = httpx.get(url, params={"limit": 1}, headers={"Authorization": f"Bearer {target.token}"},
+                             timeout=30.0)
+    except httpx.HTTPError as error:
+        return f"cannot reach {target.base_url}: {error}"
+    status = response.status_code
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = None
+    details = body.get("errors") if isinstance(body, dict) else response.text[:200]
+    if status == 401:
+        return f"the target refuses CONTRACT_TOKEN (HTTP 401, {details}): give a valid, unexpired bearer token"
+    if status == 403:
+        return f"CONTRACT_TOKEN's user may not read stream {target.stream_id} (HTTP 403, {details})"
+    if status == 404:
+        return f"CONTRACT_STREAM_ID {target.stream_id} is not a live stream on the target (HTTP 404, {details})"
+    if status != 200:
+        return f"GET {url}?limit=1 answered HTTP {status} ({details}); the suite needs a 200 to start"
+    try:
+        total = body["data"]["pagination"]["totalItems"]
+    except (KeyError, TypeError):
+        return None  # a malformed page is the contract checks' business, with full reports
+    if total == 0:
+        return f"stream {target.stream_id} has no viewers; CONTRACT_STREAM_ID needs a live stream with at least one"
+    return None
+
+
 class ViewersApi:
     """Calls the endpoint and holds every answer to the registry's checks."""
 

@@ -108,6 +108,24 @@ def test_a_base_url_without_token_or_stream_is_one_clear_error(tmp_path: Path) -
     assert "Traceback" not in run.output and run.output.count("\n") < 5
 
 
+@pytest.mark.parametrize(("variables", "message"), [
+    ({"CONTRACT_TOKEN": "not-a-token"}, "the target refuses CONTRACT_TOKEN (HTTP 401"),
+    ({"CONTRACT_STREAM_ID": "000000000000000000000000"}, "CONTRACT_STREAM_ID 000000000000000000000000 is not a live"),
+    ({"CONTRACT_STREAM_ID": "64d15f9e2e6c8f4d5a200000"}, "stream 64d15f9e2e6c8f4d5a200000 has no viewers"),
+])
+def test_an_untestable_target_is_one_clear_error(live_mock: LiveMock, tmp_path: Path, variables: dict[str, str],
+                                                 message: str) -> None:
+    run = run_suite(live_mock.base_url, tmp_path, **variables)
+    assert run.returncode == 4, run.output[-2000:]
+    assert message in run.output and "Traceback" not in run.output
+
+
+def test_an_unreachable_target_is_one_clear_error(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_TOKEN="t",
+                    CONTRACT_STREAM_ID=EXAMPLE_STREAM_ID)
+    assert run.returncode == 4 and "cannot reach http://127.0.0.1:9" in run.output
+
+
 def test_an_unknown_profile_is_one_clear_error(tmp_path: Path) -> None:
     run = run_suite(None, tmp_path, CONTRACT_PROFILE="thorough")
     assert run.returncode == 4 and "CONTRACT_PROFILE has value 'thorough'" in run.output
