@@ -234,3 +234,24 @@ def test_no_input_makes_a_500(client: TestClient, auth: dict[str, str], page: st
                           params={"page": page, "limit": limit, "search": search}, headers=auth)
     assert response.status_code in {200, 400, 404}
     assert response.json()["statusCode"] == response.status_code
+
+
+def test_configured_secret_and_foreign_tokens() -> None:
+    import jwt
+
+    from mockserver.auth import mint_token
+    from mockserver.settings import DEVELOPMENT_SECRET
+
+    secret = "a-team-secret-of-at-least-thirty-two-bytes"
+    foreign = jwt.encode({"sub": "idp-user", "exp": 4_102_444_800}, "the-identity-provider-key-of-64-bytes" * 2,
+                         algorithm="HS512")
+    ours, default = mint_token(secret, "u"), mint_token(DEVELOPMENT_SECRET, "u")
+
+    def status(app_settings: Settings, token: str) -> int:
+        with TestClient(create_app(app_settings)) as configured:
+            return configured.get(EXAMPLE, headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert status(Settings(jwt_secret=secret), ours) == 200
+    assert status(Settings(jwt_secret=secret), default) == 401
+    assert status(Settings(), foreign) == 401
+    assert status(Settings(trust_unverified_tokens=True), foreign) == 200
