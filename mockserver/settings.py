@@ -78,6 +78,16 @@ def parse_count(text: str) -> int:
     return value
 
 
+MAX_AUDIENCE = 10_000_000  # viewer ids stay unique up to 2**24; memory and start-up stay in bounds
+
+
+def parse_audience(text: str) -> int:
+    value = parse_count(text)
+    if value > MAX_AUDIENCE:
+        raise ValueError(f"more than {MAX_AUDIENCE:,} viewers")
+    return value
+
+
 def parse_workers(text: str) -> int:
     value = parse_integer(text)
     if not 1 <= value <= 64:
@@ -139,7 +149,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "port": parse_port,
     "seed": parse_integer,
     "fixtures": parse_path,
-    "audience": parse_count,
+    "audience": parse_audience,
     "jwt_secret": parse_secret,
     "trust_unverified_tokens": parse_bool,
     "cors_origins": parse_origins,

@@ -31,6 +31,7 @@ def test_options_win_over_environment() -> None:
     ({}, {"MOCK_VALIDATE_RESPONSES": "maybe"}, "MOCK_VALIDATE_RESPONSES has value 'maybe': not a yes/no"),
     ({"cors_origins": "localhost:3000"}, {}, "is not an origin"),
     ({"audience": "-1"}, {}, "--audience has value '-1': not a count"),
+    ({"audience": "20000000"}, {}, "--audience has value '20000000': more than 10,000,000 viewers"),
     ({"workers": "0"}, {}, "--workers has value '0': not a worker count"),
     ({"audience": "10", "fixtures": "f.json"}, {}, "cannot be combined with --fixtures"),
 ])
