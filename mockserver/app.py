@@ -17,7 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.auth import TokenVerifier
-from mockserver.connexion_tuning import OnceDecoratedApi, middlewares
+from mockserver.connexion_tuning import decorate_handlers_once, middlewares
 from mockserver.dataset import DataSet, default_dataset
 from mockserver.errors import HANDLED, envelope_for
 from mockserver.fixtures import load_fixtures
@@ -115,7 +115,7 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
         pythonic_params=True,
         middlewares=middlewares(validate_responses=settings.validate_responses),
     )
-    app._middleware_app.api_cls = OnceDecoratedApi
+    decorate_handlers_once(app)
     app.add_api(
         load_spec(settings.spec_path),
         resolver=Resolver(function_resolver=operations.__getitem__),

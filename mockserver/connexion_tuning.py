@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
 from connexion.decorators import StarletteDecorator
@@ -86,3 +87,12 @@ class OnceDecoratedApi(AsyncApi):  # type: ignore[misc]
     def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
         return OnceDecoratedOperation(operation.function, jsonifier=self.jsonifier,
                                       operation_id=operation.operation_id, pythonic_params=self.pythonic_params)
+
+
+def decorate_handlers_once(app: AsyncApp) -> None:
+    """Make the app's APIs, added after this call, decorate their handlers once.
+
+    Connexion 3.3 has no public hook for its operation class; its ASGI app takes the API class from
+    `api_cls`, which is set here on the app's instance (checked by the tests of the mock's behaviour).
+    """
+    app._middleware_app.api_cls = OnceDecoratedApi
