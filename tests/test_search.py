@@ -109,3 +109,11 @@ def test_kept_results_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) 
             expected = [i for i, fields in enumerate(PEOPLE * 3) if any(fold(term) in fold(f) for f in fields)]
             assert list(index.positions(term)) == expected
     assert index._cached_positions <= 10
+
+
+def test_a_longer_term_filters_a_kept_shorter_one_exactly() -> None:
+    people = [(f"Ay{chr(97 + i % 26)}e", "Yılmaz" if i % 5 else "Kaya", f"u{i}") for i in range(5_000)]
+    index = SearchIndex(people)
+    for term in ("a", "ay", "ayb", "AYBE", "y", "yıl", "yilmaz", "kay", "u49", "u499"):
+        expected = [i for i, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
+        assert list(index.positions(term)) == expected
