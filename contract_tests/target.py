@@ -110,15 +110,21 @@ class BundledMock:
         raise TargetError("the bundled mock did not start:\n" + "".join(seen))
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.drain.join(timeout=5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+        stop_process(self.process, self.drain)
+
+
+def stop_process(process: subprocess.Popen[str], reader: threading.Thread | None) -> None:
+    """Stop a server process (killed if it does not stop within 10 s), then its output reader and pipe."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if reader is not None:
+        reader.join(timeout=5)
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def _drain(stream: Any) -> None:

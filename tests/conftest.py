@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from contract_tests.target import stop_process
 from mockserver.app import create_app, load_spec
 from mockserver.auth import mint_token
 from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
@@ -89,16 +90,7 @@ def start_mock(*args: str, module: str = "mockserver", prefix: Sequence[str] = (
 
 def stop_mock(mock: LiveMock) -> str:
     """Stop the mock; what it printed after its banner."""
-    mock.process.terminate()
-    try:
-        mock.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        mock.process.kill()
-        mock.process.wait()
-    if mock.reader:
-        mock.reader.join(timeout=5)
-    if mock.process.stdout:
-        mock.process.stdout.close()
+    stop_process(mock.process, mock.reader)
     return "".join(mock.output)
 
 
