@@ -17,10 +17,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from contract_tests.target import stop_process
-from mockserver.app import create_app, load_spec
-from mockserver.auth import mint_token
-from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
+from mockserver.core.auth import mint_token
+from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
 from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings
+from mockserver.web.app import create_app, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 VIEWERS = "/api/v1/live-stream/{}/viewers"

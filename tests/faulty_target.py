@@ -14,8 +14,9 @@ from typing import Any
 
 import jwt
 
-from mockserver import auth, dataset, errors, handlers, model, params, query, search
-from mockserver.model import Stream, StreamState
+from mockserver.core import auth, dataset, model, params, query, search
+from mockserver.core.model import Stream, StreamState
+from mockserver.web import errors, handlers
 
 
 def _patch(owner: Any, name: str, replacement: Any) -> None:
@@ -203,7 +204,7 @@ def main(argv: list[str]) -> int:
               file=sys.stderr)
         return 2
     FAULTS[argv[0]]()
-    from mockserver.cli import main as mockserver_main
+    from mockserver.cli.main import main as mockserver_main
 
     return mockserver_main(argv[1:])
 

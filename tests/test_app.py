@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mockserver.app import create_app
-from mockserver.dataset import EMPTY_STREAM_ID, ENDED_STREAM_ID, EXAMPLE_STREAM_ID, LARGE_STREAM_ID
+from mockserver.core.dataset import EMPTY_STREAM_ID, ENDED_STREAM_ID, EXAMPLE_STREAM_ID, LARGE_STREAM_ID
 from mockserver.settings import LatencyRange, Settings
+from mockserver.web.app import create_app
 from tests.conftest import VIEWERS
 
 EXAMPLE = VIEWERS.format(EXAMPLE_STREAM_ID)
@@ -63,7 +63,7 @@ def test_search_really_filters(client: TestClient, auth: dict[str, str]) -> None
 
 
 def test_is_following_depends_on_the_requester_and_is_stable(client: TestClient, auth: dict[str, str]) -> None:
-    from mockserver.auth import mint_token
+    from mockserver.core.auth import mint_token
     from mockserver.settings import DEVELOPMENT_SECRET
 
     other = {"Authorization": f"Bearer {mint_token(DEVELOPMENT_SECRET, 'someone-else')}"}
@@ -211,7 +211,7 @@ def test_swagger_ui_and_spec_are_served(client: TestClient) -> None:
 def test_a_bug_is_a_500_envelope_without_a_trace(auth: dict[str, str]) -> None:
     app = create_app(Settings())
     with TestClient(app, raise_server_exceptions=False) as broken:
-        from mockserver import handlers
+        from mockserver.web import handlers
 
         original = handlers.page_of_viewers
         handlers.page_of_viewers = lambda *a, **k: 1 / 0  # type: ignore[assignment]
@@ -239,7 +239,7 @@ def test_no_input_makes_a_500(client: TestClient, auth: dict[str, str], page: st
 def test_configured_secret_and_foreign_tokens() -> None:
     import jwt
 
-    from mockserver.auth import mint_token
+    from mockserver.core.auth import mint_token
     from mockserver.settings import DEVELOPMENT_SECRET
 
     secret = "a-team-secret-of-at-least-thirty-two-bytes"

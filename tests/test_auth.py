@@ -5,7 +5,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from mockserver.auth import (
+from mockserver.core.auth import (
     AuthenticationFailed,
     PermissionDenied,
     Principal,

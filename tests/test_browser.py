@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.dataset import EXAMPLE_STREAM_ID
+from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import VIEWERS, LiveMock, start_mock, stop_mock
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from mockserver.dataset import EXAMPLE_STREAM_ID
+from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
 
 

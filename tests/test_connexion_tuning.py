@@ -8,9 +8,9 @@ import pytest
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from starlette.testclient import TestClient
 
-from mockserver import connexion_tuning
-from mockserver.app import create_app
 from mockserver.settings import Settings
+from mockserver.web import connexion_tuning
+from mockserver.web.app import create_app
 from tests.conftest import VIEWERS
 
 

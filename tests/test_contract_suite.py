@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID
+from mockserver.core.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 
 

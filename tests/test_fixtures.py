@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.dataset import EXAMPLE_STREAM_ID, default_dataset
-from mockserver.fixtures import FixtureError, dump_fixtures, export_dataset, load_fixtures
+from mockserver.core.dataset import EXAMPLE_STREAM_ID, default_dataset
+from mockserver.core.fixtures import FixtureError, dump_fixtures, export_dataset, load_fixtures
 from tests.conftest import REPO
 
 DEFAULT_EXPORT = REPO / "fixtures" / "default-dataset.json"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from mockserver.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID, default_dataset
-from mockserver.fixtures import dump_fixtures
-from mockserver.generate import username_part
+from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID, default_dataset
+from mockserver.core.fixtures import dump_fixtures
+from mockserver.core.generate import username_part
 
 
 def test_same_seed_same_people() -> None:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mockserver.dataset import EXAMPLE_STREAM_ID
+from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock
 
 

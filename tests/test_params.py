@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.params import ParameterRules
+from mockserver.core.params import ParameterRules
 from tests.test_spec import OPERATION, resolve
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.dataset import (
+from mockserver.core.dataset import (
     EMPTY_STREAM_ID,
     EXAMPLE_STREAM_ID,
     LARGE_STREAM_ID,
@@ -16,8 +16,8 @@ from mockserver.dataset import (
     StreamNotFound,
     default_dataset,
 )
-from mockserver.model import audience_order_key
-from mockserver.query import PageRequest, page_of_viewers
+from mockserver.core.model import audience_order_key
+from mockserver.core.query import PageRequest, page_of_viewers
 
 DATASET = default_dataset(0, large_audience=700)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from mockserver.dataset import EXAMPLE_STREAM_ID, default_dataset
-from mockserver.follows import is_following, requester_key, viewer_key
-from mockserver.query import PageRequest, page_of_viewers
-from mockserver.render import PageRenderer
+from mockserver.core.dataset import EXAMPLE_STREAM_ID, default_dataset
+from mockserver.core.follows import is_following, requester_key, viewer_key
+from mockserver.core.query import PageRequest, page_of_viewers
+from mockserver.core.render import PageRenderer
 
 DATASET = default_dataset(0)
 STREAM = DATASET.live_stream(EXAMPLE_STREAM_ID)

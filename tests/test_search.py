@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.search import SearchIndex, fold, is_blank
+from mockserver.core.search import SearchIndex, fold, is_blank
 
 PEOPLE = [
     ("Ayşe", "Yılmaz", "ayse.yilmaz1"),
@@ -100,7 +100,7 @@ def test_common_and_rare_terms_take_either_scan_with_the_same_results() -> None:
 
 
 def test_kept_results_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockserver import search
+    from mockserver.core import search
 
     monkeypatch.setattr(search, "_CACHED_POSITIONS", 10)
     index = SearchIndex(PEOPLE * 3)

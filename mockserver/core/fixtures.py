@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from mockserver.dataset import DataSet
-from mockserver.model import (
+from mockserver.core.dataset import DataSet
+from mockserver.core.model import (
     JsonObject,
     ListedAudience,
     ProfilePhoto,

@@ -12,9 +12,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from mockserver.auth import mint_token
-from mockserver.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
-from mockserver.fixtures import FixtureError, dump_fixtures
+from mockserver.core.auth import mint_token
+from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.core.fixtures import FixtureError, dump_fixtures
 from mockserver.settings import Settings, SettingsError, environment_key, load_settings, parse_integer
 
 _SERVE_OPTIONS: list[tuple[str, str, str]] = [
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from(arguments)
         command = arguments.command or "serve"
         if command == "serve":
-            from mockserver.serve import serve
+            from mockserver.cli.serve import serve
 
             return serve(settings)
         if command == "token":
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dataset(settings: Settings) -> DataSet:
-    from mockserver.app import load_dataset
+    from mockserver.web.app import load_dataset
 
     return load_dataset(settings)
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from mockserver.auth import Principal, may_read_audience
-from mockserver.dataset import DataSet
-from mockserver.query import PageRequest, page_of_viewers
-from mockserver.render import PageRenderer
+from mockserver.core.auth import Principal, may_read_audience
+from mockserver.core.dataset import DataSet
+from mockserver.core.query import PageRequest, page_of_viewers
+from mockserver.core.render import PageRenderer
 
 
 class ViewersApi:

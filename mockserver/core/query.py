@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mockserver.model import Stream, Viewer
-from mockserver.search import SearchIndex, is_blank
+from mockserver.core.model import Stream, Viewer
+from mockserver.core.search import SearchIndex, is_blank
 
 
 @dataclass(frozen=True, slots=True)

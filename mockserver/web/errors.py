@@ -14,11 +14,11 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mockserver.auth import AuthenticationFailed, PermissionDenied
-from mockserver.dataset import StreamNotFound
-from mockserver.envelope import error_envelope, to_json_bytes
-from mockserver.params import ValidationFailed
-from mockserver.scenarios import ScenarioForced, ScenarioRejected
+from mockserver.core.auth import AuthenticationFailed, PermissionDenied
+from mockserver.core.dataset import StreamNotFound
+from mockserver.core.envelope import error_envelope, to_json_bytes
+from mockserver.core.params import ValidationFailed
+from mockserver.web.scenarios import ScenarioForced, ScenarioRejected
 
 logger = logging.getLogger("mockserver")
 

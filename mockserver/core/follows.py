@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from mockserver.generate import mix64
-from mockserver.model import Viewer
+from mockserver.core.generate import mix64
+from mockserver.core.model import Viewer
 
 _FOLLOW_SHARE = int(0.3 * 2**64)
 _MASK64 = (1 << 64) - 1

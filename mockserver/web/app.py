@@ -16,15 +16,15 @@ from connexion.resolver import Resolver
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.auth import TokenVerifier
-from mockserver.connexion_tuning import decorate_handlers_once, middlewares
-from mockserver.dataset import DataSet, default_dataset
-from mockserver.errors import HANDLED, envelope_for
-from mockserver.fixtures import load_fixtures
-from mockserver.handlers import ViewersApi
-from mockserver.params import ParameterRules, ValidationFailed
-from mockserver.scenarios import parse_prefer
+from mockserver.core.auth import TokenVerifier
+from mockserver.core.dataset import DataSet, default_dataset
+from mockserver.core.fixtures import load_fixtures
+from mockserver.core.params import ParameterRules, ValidationFailed
 from mockserver.settings import LOCAL_ORIGINS, LatencyRange, Settings
+from mockserver.web.connexion_tuning import decorate_handlers_once, middlewares
+from mockserver.web.errors import HANDLED, envelope_for
+from mockserver.web.handlers import ViewersApi
+from mockserver.web.scenarios import parse_prefer
 
 
 def load_spec(path: Path) -> dict[str, Any]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from mockserver.envelope import now_timestamp
-from mockserver.follows import is_following, requester_key, viewer_key
-from mockserver.model import Viewer
-from mockserver.query import ViewerPage
+from mockserver.core.envelope import now_timestamp
+from mockserver.core.follows import is_following, requester_key, viewer_key
+from mockserver.core.model import Viewer
+from mockserver.core.query import ViewerPage
 
 _KEPT_VIEWERS = 200_000
 _KEPT_REQUESTERS = 10_000

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from faker import Faker
 
-from mockserver.model import ProfilePhoto, Viewer
+from mockserver.core.model import ProfilePhoto, Viewer
 
 _MASK64 = (1 << 64) - 1
 _POOL_SIZE = 400

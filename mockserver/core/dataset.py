@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from mockserver.generate import GeneratedAudience, NamePools, stream_key
-from mockserver.model import ListedAudience, Stream, StreamState
-from mockserver.search import SearchIndex
+from mockserver.core.generate import GeneratedAudience, NamePools, stream_key
+from mockserver.core.model import ListedAudience, Stream, StreamState
+from mockserver.core.search import SearchIndex
 
 EXAMPLE_STREAM_ID = "64d15f9e2e6c8f4d5a123456"  # the documentation's example stream
 LARGE_STREAM_ID = "64d15f9e2e6c8f4d5a100000"

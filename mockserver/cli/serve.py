@@ -10,11 +10,11 @@ from dataclasses import replace
 import uvicorn
 from connexion import AsyncApp
 
-from mockserver.app import create_app, load_dataset
-from mockserver.auth import mint_token
-from mockserver.cli import bind_socket, export_environment, format_stream_table
-from mockserver.dataset import DEFAULT_USER_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.cli.main import bind_socket, export_environment, format_stream_table
+from mockserver.core.auth import mint_token
+from mockserver.core.dataset import DEFAULT_USER_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.settings import Settings, load_settings
+from mockserver.web.app import create_app, load_dataset
 
 
 def app_from_environment() -> AsyncApp:
@@ -50,7 +50,7 @@ def serve(settings: Settings) -> int:
     log_level = "info" if settings.access_log else "warning"
     if settings.workers > 1:
         export_environment(settings)
-        config = uvicorn.Config("mockserver.serve:app_from_environment", factory=True, workers=settings.workers,
+        config = uvicorn.Config("mockserver.cli.serve:app_from_environment", factory=True, workers=settings.workers,
                                 log_level=log_level, access_log=settings.access_log)
         print(banner(settings, dataset, started), flush=True)
         uvicorn.supervisors.Multiprocess(config, sockets=[sock]).run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mockserver.params import shown
+from mockserver.core.params import shown
 from mockserver.settings import MAX_DELAY_MS
 
 FORCEABLE_CODES = (200, 400, 401, 403, 404, 500, 503)

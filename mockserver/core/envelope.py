@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from http import HTTPStatus
 
-from mockserver.model import JsonObject, format_timestamp
+from mockserver.core.model import JsonObject, format_timestamp
 
 # The documented first message of each error status; details follow it in `errors`.
 ERROR_MESSAGES: dict[int, str] = {

@@ -1,0 +1,1 @@
+"""The `mockserver` command: options into settings, serving, streams, tokens and fixtures."""

@@ -1,0 +1,1 @@
+"""The Connexion edge: create_app, thin handlers, the one error path, scenarios and Connexion tuning."""
