@@ -12,7 +12,15 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+def shipped_spec_path() -> Path:
+    """openapi.yaml as installed inside the package, or at the top of the checkout (editable installs)."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "openapi.yaml"
+    return shipped if shipped.is_file() else package.parent / "openapi.yaml"
+
+
+DEFAULT_SPEC_PATH = shipped_spec_path()
 DEVELOPMENT_SECRET = "allmine-mock-development-secret-do-not-use-in-production"
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
 MAX_DELAY_MS = 60_000

@@ -1,0 +1,45 @@
+"""`contract-test`: the installed contract suite, run by pytest from any directory.
+
+Every argument goes to pytest, so each option of the suite (`--contract-base-url`, `--contract-profile`,
+...) and of pytest (`-k`, `-x`, `--junitxml`) works; CONTRACT_* variables too. With no target it checks
+the bundled mock. The exit status is pytest's, and 4 when the target cannot be tested as described. The
+calling repository's own pytest configuration is not read: the suite runs under its `suite.ini`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+SUITE_DIR = Path(__file__).resolve().parent
+MISSING_EXTRA = ("contract-test: the suite's tools are not installed; install the [contract] extra, "
+                 "e.g. pip install 'allmine-viewers-mock[contract]'")
+
+
+def names_the_suite(argument: str) -> bool:
+    """Whether an argument selects the suite or part of it (contract_tests, contract_tests.test_x::y)."""
+    return argument.split("::")[0].split(".")[0].split("/")[0] == SUITE_DIR.name
+
+
+def pytest_arguments(arguments: Sequence[str]) -> list[str]:
+    """The pytest command line that runs the installed suite (or the parts of it named) with these arguments."""
+    names_a_part = any(not argument.startswith("-") and names_the_suite(argument) for argument in arguments)
+    return ["-c", str(SUITE_DIR / "suite.ini"), "--rootdir", str(SUITE_DIR.parent), "--pyargs",
+            *([] if names_a_part else [SUITE_DIR.name]), *arguments]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the suite; the exit status is pytest's (2 with a hint when the [contract] extra is missing)."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        import pytest
+        import schemathesis  # noqa: F401  (the suite's own imports, checked here for a clear message)
+    except ImportError:
+        print(MISSING_EXTRA, file=sys.stderr)
+        return 2
+    return int(pytest.main(pytest_arguments(arguments)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
