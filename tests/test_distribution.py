@@ -1,0 +1,170 @@
+"""The package as users install it: built wheel and sdist, installed into a fresh venv outside the repository,
+run from an empty directory (the mock alone first, then the contract suite of the [contract] extra)."""
+
+from __future__ import annotations
+
+import email
+import re
+import subprocess
+import tarfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from contract_tests.command import MISSING_EXTRA
+from tests.distribution import (
+    REPO,
+    Distribution,
+    RunningMock,
+    built_distribution,
+    clean_environment,
+    fresh_venv,
+    pip_install,
+    start_installed_mock,
+)
+
+SPEC_BYTES = (REPO / "openapi.yaml").read_bytes()
+SEED_HEADER = re.compile(r"^contract: target .+; profile fast; seed \d+ \(replay: CONTRACT_SEED=\d+", re.MULTILINE)
+DEV_TOOLS = {"mypy", "ruff", "matplotlib", "numpy", "types-pyyaml", "openapi-spec-validator", "build"}
+
+
+@pytest.fixture(scope="module")
+def distribution(tmp_path_factory: pytest.TempPathFactory) -> Distribution:
+    return built_distribution(tmp_path_factory)
+
+
+def wheel_metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        return email.message_from_bytes(archive.read(name))
+
+
+def requirements_by_extra(wheel: Path) -> dict[str, set[str]]:
+    """Requirement names per extra ('' for the base install), lower-cased."""
+    extras: dict[str, set[str]] = {}
+    for requirement in wheel_metadata(wheel).get_all("Requires-Dist") or []:
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        extra = re.search(r"extra == ['\"]([^'\"]+)['\"]", requirement)
+        assert name
+        extras.setdefault(extra.group(1) if extra else "", set()).add(name.group(0).lower())
+    return extras
+
+
+def test_the_wheel_ships_the_spec_byte_identical_in_each_package(distribution: Distribution) -> None:
+    with zipfile.ZipFile(distribution.wheel) as archive:
+        assert archive.read("mockserver/openapi.yaml") == SPEC_BYTES
+        assert archive.read("contract_tests/openapi.yaml") == SPEC_BYTES
+        assert "openapi.yaml" not in archive.namelist()  # inside the packages, never loose in site-packages
+
+
+def test_the_sdist_carries_the_spec_it_builds_from(distribution: Distribution) -> None:
+    with tarfile.open(distribution.sdist) as archive:
+        top = archive.getnames()[0].split("/")[0]
+        spec = archive.extractfile(f"{top}/openapi.yaml")
+        assert spec is not None and spec.read() == SPEC_BYTES
+        assert f"{top}/setup.py" in archive.getnames()
+
+
+def test_the_base_install_is_the_mock_alone(distribution: Distribution) -> None:
+    base = requirements_by_extra(distribution.wheel)[""]
+    assert {"connexion", "faker", "pyjwt", "pyyaml"} <= base
+    assert not base & {"pytest", "schemathesis", "hypothesis", "httpx", *DEV_TOOLS}
+
+
+def test_the_contract_extra_is_the_suite_and_nothing_for_linting_or_plotting(distribution: Distribution) -> None:
+    extras = requirements_by_extra(distribution.wheel)
+    assert set(extras) == {"", "contract"}
+    assert extras["contract"] == {"pytest", "schemathesis", "hypothesis", "httpx"}
+    pinned = [r for r in wheel_metadata(distribution.wheel).get_all("Requires-Dist") or [] if r.startswith("pytest")]
+    assert pinned and all(re.match(r"pytest==9\.1\.\d+", r) for r in pinned)  # schemathesis breaks on 9.2
+
+
+def test_the_wheel_installs_both_commands_and_the_pytest_plugin(distribution: Distribution) -> None:
+    with zipfile.ZipFile(distribution.wheel) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
+        entry_points = archive.read(name).decode()
+    assert "mockserver = mockserver.cli.main:main" in entry_points
+    assert "contract-test = contract_tests.command:main" in entry_points
+    assert "[pytest11]\ncontract_tests = contract_tests.plugin" in entry_points
+
+
+@dataclass(frozen=True)
+class Installed:
+    """A venv outside the repository, with what the mock alone showed before [contract] was added to it."""
+
+    bin_dir: Path
+    empty_dir: Path
+    token_alone: subprocess.CompletedProcess[str]
+    pytest_alone: subprocess.CompletedProcess[str]
+    contract_test_alone: subprocess.CompletedProcess[str]
+
+
+def run(command: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=clean_environment())
+
+
+@pytest.fixture(scope="module")
+def installed(distribution: Distribution, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    bin_dir = fresh_venv(tmp_path_factory.mktemp("user") / "venv")
+    empty_dir = tmp_path_factory.mktemp("empty")
+    pip_install(bin_dir, str(distribution.wheel))
+    token = run([str(bin_dir / "mockserver"), "token"], empty_dir)
+    pytest_alone = run([str(bin_dir / "python"), "-c", "import pytest"], empty_dir)
+    contract_test_alone = run([str(bin_dir / "contract-test")], empty_dir)
+    pip_install(bin_dir, f"{distribution.wheel}[contract]")
+    return Installed(bin_dir, empty_dir, token, pytest_alone, contract_test_alone)
+
+
+@pytest.fixture
+def installed_mock(installed: Installed) -> Iterator[RunningMock]:
+    mock = start_installed_mock(installed.bin_dir, installed.empty_dir)
+    yield mock
+    mock.stop()
+
+
+def test_the_mock_alone_runs_from_any_directory_without_test_tools(installed: Installed) -> None:
+    assert installed.token_alone.returncode == 0, installed.token_alone.stderr
+    assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", installed.token_alone.stdout.strip())
+    assert installed.pytest_alone.returncode != 0
+    assert installed.contract_test_alone.returncode == 2
+    assert installed.contract_test_alone.stderr.strip() == MISSING_EXTRA
+
+
+def test_the_installed_mock_serves_its_spec_from_an_empty_directory(installed_mock: RunningMock) -> None:
+    import httpx
+
+    spec = httpx.get(f"{installed_mock.base_url}/openapi.json", timeout=10).json()
+    assert "/api/v1/live-stream/{id}/viewers" in spec["paths"]
+
+
+def test_contract_test_checks_the_bundled_mock_from_an_empty_directory(installed: Installed, tmp_path: Path) -> None:
+    result = run([str(installed.bin_dir / "contract-test"), "--contract-profile", "fast"],
+                 cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert SEED_HEADER.search(result.stdout), result.stdout[:2000]
+    assert "the bundled mock" in result.stdout
+    assert (tmp_path / "reports" / "contract-report.md").stat().st_size > 0
+    assert "<testsuite" in (tmp_path / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
+
+
+def test_pytest_pyargs_checks_a_running_deployment_with_every_option(installed: Installed, installed_mock: RunningMock,
+                                                                     tmp_path: Path) -> None:
+    token = run([str(installed.bin_dir / "mockserver"), "token"], tmp_path).stdout.strip()
+    report = tmp_path / "out" / "viewers.md"
+    result = run([str(installed.bin_dir / "pytest"), "--pyargs", "contract_tests", "-k", "auth or existence",
+                  "--contract-base-url", installed_mock.base_url, "--contract-token", token,
+                  "--contract-stream-id", "64d15f9e2e6c8f4d5a123456", "--contract-profile", "fast",
+                  "--contract-seed", "7", "--contract-report", str(report)], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert f"contract: target {installed_mock.base_url}; profile fast; seed 7" in result.stdout
+    assert report.stat().st_size > 0
+    assert (tmp_path / "out" / "contract-junit.xml").is_file()
+
+
+def test_contract_test_refuses_a_target_it_cannot_reach(installed: Installed, tmp_path: Path) -> None:
+    result = run([str(installed.bin_dir / "contract-test"), "--contract-base-url", "http://127.0.0.1:9",
+                  "--contract-token", "t", "--contract-stream-id", "64d15f9e2e6c8f4d5a123456"], cwd=tmp_path)
+    assert result.returncode == 4, result.stdout[-3000:]
