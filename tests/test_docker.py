@@ -1,0 +1,169 @@
+"""The Docker image frontend developers run: built from the Dockerfile, started, called through its published port.
+
+Public base images may be out of reach (no registry access): then, where mmdebstrap is installed, the test builds
+a stand-in for the base image (minimal Debian with python3, pip and a venv at /usr/local, the host's certificate
+authorities) under the base image's own name, once; the Dockerfile itself stays written for the real one.
+On a machine without Docker the test is skipped with a hint; in CI (CI=true, where .ci/run starts Docker) it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.distribution import REPO
+
+IMAGE = "allmine-viewers-mock:test"
+STREAM = "64d15f9e2e6c8f4d5a123456"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+HINT = ("Docker is not available: install it (Debian/Ubuntu: sudo apt-get install docker.io) and start the daemon; "
+        "in CI, .ci/run does both")
+STAND_IN_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"  # where Debian, and so the stand-in, keeps its CAs
+BASE_IMAGE = re.search(r"^ARG PYTHON_IMAGE=(\S+)$", (REPO / "Dockerfile").read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def docker(*args: str, timeout: float = 120, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert result.returncode == 0, f"docker {' '.join(args)}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+    return result
+
+
+def host_ca_bundle() -> Path:
+    """The certificate authorities this machine's pip trusts."""
+    configured = os.environ.get("PIP_CERT") or subprocess.run(
+        [sys.executable, "-m", "pip", "config", "get", "global.cert"], capture_output=True, text=True).stdout.strip()
+    import ssl
+
+    return Path(configured or ssl.get_default_verify_paths().openssl_cafile).resolve()
+
+
+def build_stand_in_base(name: str, workdir: Path) -> None:
+    """A minimal Debian with python3 like the official image (pip and python at /usr/local/bin), as `name`."""
+    rootfs = workdir / "base.tar"
+    subprocess.run(
+        ["mmdebstrap", "--quiet", "--variant=apt", "--include=python3-venv,passwd,ca-certificates",
+         "--customize-hook=chroot \"$1\" python3 -m venv /usr/local",
+         f"--customize-hook=upload {host_ca_bundle()} {STAND_IN_CA_BUNDLE}",
+         "bookworm", str(rootfs)], check=True, capture_output=True, timeout=1200)
+    docker("import", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+           "--change", 'CMD ["python3"]', "--change", "LABEL stand-in=true", str(rootfs), name, timeout=600)
+    rootfs.unlink()
+
+
+@pytest.fixture(scope="module")
+def image(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The image, built from the repository as its README says."""
+    if shutil.which("docker") is None or docker("info", check=False, timeout=30).returncode != 0:
+        if IN_CI:
+            pytest.fail(HINT)
+        pytest.skip(HINT)
+    assert BASE_IMAGE, "the Dockerfile names no PYTHON_IMAGE"
+    base = BASE_IMAGE.group(1)
+    build_args: list[str] = []
+    if docker("image", "inspect", base, check=False).returncode != 0 and shutil.which("mmdebstrap"):
+        build_stand_in_base(base, tmp_path_factory.mktemp("stand-in"))
+    if docker("image", "inspect", "--format", "{{index .Config.Labels \"stand-in\"}}", base).stdout.strip() == "true":
+        build_args = ["--build-arg", f"PIP_CERT={STAND_IN_CA_BUNDLE}"]  # the host's CAs, inside the stand-in
+    docker("build", "--quiet", "--tag", IMAGE, *build_args, str(REPO), timeout=1200)
+    return IMAGE
+
+
+class Container:
+    """A detached container of the image, its port 8080 (or MOCK_PORT) published on a free loopback port."""
+
+    def __init__(self, image: str, *args: str, port: int = 8080, options: tuple[str, ...] = ()) -> None:
+        published = ("--publish", f"127.0.0.1::{port}")
+        self.id = docker("run", "--detach", "--rm", *published, *options, image, *args).stdout.strip()
+        self.base_url = "http://" + docker("port", self.id, f"{port}/tcp").stdout.split()[0]
+
+    def log(self) -> str:
+        result = docker("logs", self.id, check=False)
+        return result.stdout + result.stderr
+
+    def wait_until_healthy(self, timeout_s: float = 60) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            state = json.loads(docker("inspect", "--format", "{{json .State}}", self.id).stdout)
+            if state.get("Health", {}).get("Status") == "healthy":
+                return
+            assert state["Running"], self.log()
+            time.sleep(0.5)
+        raise AssertionError(f"not healthy within {timeout_s} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        docker("stop", "--time", "10", self.id, check=False, timeout=60)
+
+
+@pytest.fixture
+def started(image: str) -> Iterator[Container]:
+    container = Container(image)
+    yield container
+    container.stop()
+
+
+def viewers(base_url: str, token: str) -> httpx.Response:
+    return httpx.get(f"{base_url}/api/v1/live-stream/{STREAM}/viewers", params={"limit": 5},
+                     headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+def test_the_image_serves_the_mock_on_its_published_port_with_a_token_from_docker_run(image: str,
+                                                                                       started: Container) -> None:
+    started.wait_until_healthy()
+    token = docker("run", "--rm", image, "token").stdout.strip()
+    response = viewers(started.base_url, token)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["pagination"]["totalItems"] == 45
+    assert viewers(started.base_url, "not-a-token").status_code == 401
+    log = started.log()
+    assert "listening on http://0.0.0.0:8080" in log
+    assert re.search(r"Token \(24 h\): +[\w-]+\.[\w-]+\.[\w-]+", log), log
+
+
+def test_the_image_runs_as_a_user_without_test_tools(image: str) -> None:
+    assert docker("run", "--rm", "--entrypoint", "id", image, "-u").stdout.strip() != "0"
+    probe = docker("run", "--rm", "--entrypoint", "python", image, "-c", "import pytest", check=False)
+    assert probe.returncode != 0 and "No module named 'pytest'" in probe.stderr
+
+
+def test_options_arguments_variables_and_fixtures_from_a_mounted_volume(image: str, tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    exported = subprocess.run([sys.executable, "-m", "mockserver", "fixtures", "export", "--seed", "5", "--output",
+                               str(folder / "viewers.json")], capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0, exported.stderr
+    (folder / "viewers.json").chmod(0o644)
+    tmp_path.chmod(0o755)
+    container = Container(image, "--fixtures", "/fixtures/viewers.json", "--latency", "50", port=9000,
+                          options=("--env", "MOCK_PORT=9000", "--env", "MOCK_ACCESS_LOG=true",
+                                   "--volume", f"{folder}:/fixtures:ro"))
+    try:
+        container.wait_until_healthy()
+        token = docker("run", "--rm", image, "token").stdout.strip()
+        started = time.monotonic()
+        response = viewers(container.base_url, token)
+        assert time.monotonic() - started >= 0.05  # --latency 50
+        assert response.status_code == 200, response.text
+        first = response.json()["data"]["list"][0]["_id"]
+        assert first in (folder / "viewers.json").read_text(encoding="utf-8")
+        assert "listening on http://0.0.0.0:9000" in container.log()  # MOCK_PORT
+        assert f"/api/v1/live-stream/{STREAM}/viewers" in container.log()  # MOCK_ACCESS_LOG
+    finally:
+        container.stop()
+
+
+def test_a_bad_option_is_one_clear_line(image: str) -> None:
+    result = docker("run", "--rm", "--env", "MOCK_PORT=x", image, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "mockserver: MOCK_PORT has value 'x': not a whole number"
