@@ -20,7 +20,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
+from mockserver.settings import LatencyRange, load_settings
 from tests.distribution import REPO
 
 IMAGE = "allmine-viewers-mock:test"
@@ -167,3 +169,11 @@ def test_a_bad_option_is_one_clear_line(image: str) -> None:
     result = docker("run", "--rm", "--env", "MOCK_PORT=x", image, check=False)
     assert result.returncode == 2
     assert result.stderr.strip() == "mockserver: MOCK_PORT has value 'x': not a whole number"
+
+
+def test_the_compose_example_runs_this_image_with_settings_the_mock_accepts() -> None:
+    compose = yaml.safe_load((REPO / "docs" / "docker-compose.yml").read_text(encoding="utf-8"))
+    mock = compose["services"]["viewers-mock"]
+    assert mock["image"] == "allmine-viewers-mock" and mock["ports"] == ["127.0.0.1:8080:8080"]
+    assert load_settings({}, mock["environment"]).latency == LatencyRange(100, 400)
+    assert compose["services"]["web"]["depends_on"]["viewers-mock"]["condition"] == "service_healthy"
