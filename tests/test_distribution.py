@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import re
+import shutil
 import subprocess
 import tarfile
 import zipfile
@@ -168,3 +169,19 @@ def test_contract_test_refuses_a_target_it_cannot_reach(installed: Installed, tm
     result = run([str(installed.bin_dir / "contract-test"), "--contract-base-url", "http://127.0.0.1:9",
                   "--contract-token", "t", "--contract-stream-id", "64d15f9e2e6c8f4d5a123456"], cwd=tmp_path)
     assert result.returncode == 4, result.stdout[-3000:]
+
+
+def test_dev_mock_on_a_fresh_clone_installs_the_mock_alone(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True)
+    for name in filter(None, tracked.stdout.split("\0")):
+        if (REPO / name).is_file():
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, clone / name)
+    token = run([str(clone / "dev"), "mock", "token"], cwd=clone)
+    assert token.returncode == 0, token.stderr[-3000:]
+    assert re.fullmatch(r"[\w-]+\.[\w-]+\.[\w-]+", token.stdout.strip())
+    installed = run([str(clone / ".venv" / "bin" / "python"), "-m", "pip", "list", "--format", "freeze"], cwd=clone)
+    names = {line.split("==")[0].lower() for line in installed.stdout.splitlines()}
+    assert "connexion" in names
+    assert not names & {"pytest", "schemathesis", "hypothesis", *DEV_TOOLS}
