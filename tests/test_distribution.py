@@ -4,9 +4,11 @@ run from an empty directory (the mock alone first, then the contract suite of th
 from __future__ import annotations
 
 import email
+import json
 import re
 import shutil
 import subprocess
+import sys
 import tarfile
 import zipfile
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ import pytest
 
 from contract_tests.command import MISSING_EXTRA
 from tests.distribution import (
+    LOCK,
     REPO,
     Distribution,
     RunningMock,
@@ -185,3 +188,12 @@ def test_dev_mock_on_a_fresh_clone_installs_the_mock_alone(tmp_path: Path) -> No
     names = {line.split("==")[0].lower() for line in installed.stdout.splitlines()}
     assert "connexion" in names
     assert not names & {"pytest", "schemathesis", "hypothesis", *DEV_TOOLS}
+
+
+def test_pipx_runs_the_mock_once_without_installing_it(distribution: Distribution, tmp_path: Path) -> None:
+    pipx = [sys.executable, "-m", "pipx", "run", "--pip-args", f"-c {LOCK}", "--spec", str(distribution.wheel)]
+    result = subprocess.run([*pipx, "mockserver", "streams", "--json"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=600, env=clean_environment(PIPX_HOME=str(tmp_path / "pipx"),
+                                                               PIPX_BIN_DIR=str(tmp_path / "pipx" / "bin")))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert any(stream["state"] == "live" for stream in json.loads(result.stdout))
