@@ -150,6 +150,7 @@ def test_contract_test_checks_the_bundled_mock_from_an_empty_directory(installed
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert SEED_HEADER.search(result.stdout), result.stdout[:2000]
     assert "the bundled mock" in result.stdout
+    assert "warnings summary" not in result.stdout, result.stdout[-3000:]
     assert (tmp_path / "reports" / "contract-report.md").stat().st_size > 0
     assert "<testsuite" in (tmp_path / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
 
@@ -164,6 +165,7 @@ def test_pytest_pyargs_checks_a_running_deployment_with_every_option(installed: 
                   "--contract-seed", "7", "--contract-report", str(report)], cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert f"contract: target {installed_mock.base_url}; profile fast; seed 7" in result.stdout
+    assert "warnings summary" not in result.stdout, result.stdout[-3000:]
     assert report.stat().st_size > 0
     assert (tmp_path / "out" / "contract-junit.xml").is_file()
 
