@@ -22,7 +22,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
     namespace = early_config.known_args_namespace
     if not namespace.pyargs or namespace.noconftest:
         return
-    if not any(names_the_suite(str(argument)) for argument in namespace.file_or_dir):
+    if not any(names_the_suite(str(argument)) for argument in namespace.file_or_dir or ()):
         return
     conftest = importlib.import_module(f"{SUITE_DIR.name}.conftest")
     registration_name = str(Path(str(conftest.__file__)).parent / "conftest.py")

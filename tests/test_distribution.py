@@ -199,3 +199,18 @@ def test_pipx_runs_the_mock_once_without_installing_it(distribution: Distributio
                                                                PIPX_BIN_DIR=str(tmp_path / "pipx" / "bin")))
     assert result.returncode == 0, result.stderr[-3000:]
     assert any(stream["state"] == "live" for stream in json.loads(result.stdout))
+
+
+def test_a_git_url_pinned_to_a_commit_installs_the_package_with_its_spec(tmp_path: Path) -> None:
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    bin_dir = fresh_venv(tmp_path / "venv")
+    pip_install(bin_dir, "pip==26.3")  # the venv module's own pip reads no git+file URL with a commit
+    pip_install(bin_dir, "--no-deps", f"allmine-viewers-mock[contract] @ git+{REPO.as_uri()}@{commit}")
+    site = run([str(bin_dir / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+               cwd=tmp_path).stdout.strip()
+    committed_spec = subprocess.run(["git", "show", f"{commit}:openapi.yaml"], cwd=REPO, capture_output=True,
+                                    check=True).stdout
+    assert (Path(site) / "mockserver" / "openapi.yaml").read_bytes() == committed_spec
+    assert (Path(site) / "contract_tests" / "openapi.yaml").read_bytes() == committed_spec
+    assert (bin_dir / "contract-test").is_file() and (bin_dir / "mockserver").is_file()

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -41,22 +42,23 @@ def docker(*args: str, timeout: float = 120, check: bool = True) -> subprocess.C
     return result
 
 
-def host_ca_bundle() -> Path:
-    """The certificate authorities this machine's pip trusts."""
+def host_ca_bundle() -> Path | None:
+    """The certificate authorities this machine's pip trusts (a file), if it can be found."""
     configured = os.environ.get("PIP_CERT") or subprocess.run(
         [sys.executable, "-m", "pip", "config", "get", "global.cert"], capture_output=True, text=True).stdout.strip()
-    import ssl
-
-    return Path(configured or ssl.get_default_verify_paths().openssl_cafile).resolve()
+    bundle = Path(configured or ssl.get_default_verify_paths().openssl_cafile).resolve()
+    return bundle if bundle.is_file() else None
 
 
 def build_stand_in_base(name: str, workdir: Path) -> None:
-    """A minimal Debian with python3 like the official image (pip and python at /usr/local/bin), as `name`."""
+    """A minimal Debian with python3 like the official image (pip and python at /usr/local/bin), as `name`,
+    trusting the host's certificate authorities (Debian's pip reads the system bundle)."""
     rootfs = workdir / "base.tar"
+    bundle = host_ca_bundle()
+    trust = [f"--customize-hook=upload {bundle} {STAND_IN_CA_BUNDLE}"] if bundle else []
     subprocess.run(
         ["mmdebstrap", "--quiet", "--variant=apt", "--include=python3-venv,passwd,ca-certificates",
-         "--customize-hook=chroot \"$1\" python3 -m venv /usr/local",
-         f"--customize-hook=upload {host_ca_bundle()} {STAND_IN_CA_BUNDLE}",
+         "--customize-hook=chroot \"$1\" python3 -m venv /usr/local", *trust,
          "bookworm", str(rootfs)], check=True, capture_output=True, timeout=1200)
     docker("import", "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
            "--change", 'CMD ["python3"]', "--change", "LABEL stand-in=true", str(rootfs), name, timeout=600)
