@@ -47,7 +47,7 @@ def test_token_command_prints_only_a_usable_token(live_mock: LiveMock) -> None:
 
 def test_streams_table_and_json() -> None:
     table = run("streams").stdout.splitlines()
-    assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "TITLE"]
+    assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "JOIN/LEAVE", "TITLE"]
     assert table[1].split()[:4] == ["64d15f9e2e6c8f4d5a123456", "live", "45", "128"]
     rows = json.loads(run("streams", "--json").stdout)
     assert {row["state"] for row in rows} == {"live", "ended"}
