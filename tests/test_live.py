@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from mockserver.core.churn import Departures, EventSchedule, select_ranks
 from mockserver.core.clock import MockClock, format_duration, parse_duration
-from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID, LIVE_STREAM_ID, StreamNotFound, default_dataset
+from mockserver.core.dataset import (
+    DEFAULT_CHURN,
+    EXAMPLE_STREAM_ID,
+    LARGE_STREAM_ID,
+    LIVE_STREAM_ID,
+    StreamNotFound,
+    default_dataset,
+)
 from mockserver.core.live import LiveData
 from mockserver.core.model import Churn, Viewer
 from mockserver.core.query import PageRequest
@@ -17,7 +24,7 @@ from mockserver.core.search import fold
 START_MS = 1_795_867_200_000  # 2026-11-28T12:00:00Z
 
 
-def live_data(seed: int = 0, churn: Churn = Churn(30, 24), live_for_s: int | None = None,
+def live_data(seed: int = 0, churn: Churn = DEFAULT_CHURN, live_for_s: int | None = None,
               large_audience: int = 700) -> LiveData:
     dataset = default_dataset(seed, large_audience=large_audience, churn=churn, live_for_s=live_for_s)
     dataset.build_indexes()
