@@ -1,0 +1,126 @@
+"""Churn at scale: a million-viewer stream whose audience comes and goes, against the same mock frozen.
+
+    .venv/bin/python -m benchmarks.churn [--audience 1000000] [--baseline GIT_REF]
+
+Prints Markdown rows for BENCHMARKS.md: start-up (default data, and a million viewers) of this code
+and, with --baseline, of an earlier commit checked out beside it (the same interpreter and
+dependencies), so "start-up unchanged" is measured in one run on one machine; then single-request
+latencies on the churning million-viewer stream: pages at the running clock, pages at seconds never
+asked before (each works out the leaves up to it), searches, and the live stream's pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from benchmarks.measure import VIEWERS, Latencies, search_terms, timed_requests
+from benchmarks.processes import Server, free_port, rss_mib
+
+REPO = Path(__file__).resolve().parent.parent
+LARGE_STREAM = "64d15f9e2e6c8f4d5a100000"
+LIVE_STREAM = "64d15f9e2e6c8f4d5a400000"
+EXAMPLE_STREAM = "64d15f9e2e6c8f4d5a123456"
+
+
+def start(code: Path, stream: str, token: str, *args: str) -> Server:
+    port = free_port()
+    command = [sys.executable, "-m", "mockserver", "--port", str(port), *args]
+    return Server("mock", command, f"http://127.0.0.1:{port}{VIEWERS.format(stream)}",
+                  {"Authorization": f"Bearer {token}"}, code).start(timeout_s=180)
+
+
+def startup_rows(code: Path, label: str, token: str, audience: int, runs: int) -> list[str]:
+    default_runs, large_runs, large_rss = [], [], []
+    for _ in range(runs):
+        server = start(code, EXAMPLE_STREAM, token)
+        default_runs.append(server.ready_seconds)
+        server.stop()
+    for _ in range(max(1, runs // 2)):
+        server = start(code, LARGE_STREAM, token, "--audience", str(audience))
+        large_runs.append(server.ready_seconds)
+        large_rss.append(rss_mib(server.pid))
+        server.stop()
+    return [f"| {label} | {statistics.median(default_runs):.2f} | {statistics.median(large_runs):.2f} | "
+            f"{statistics.median(large_rss):.0f} |"]
+
+
+def latency_rows(token: str, audience: int) -> list[Latencies]:
+    server = start(REPO, LARGE_STREAM, token, "--audience", str(audience))
+    auth = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(7)
+    path = VIEWERS.format(LARGE_STREAM)
+    try:
+        with httpx.Client(base_url=server.probe_url.split("/api/")[0], timeout=60.0) as client:
+            pages = []
+            for _ in range(300):
+                limit = rng.choice([10, 20, 50, 100])
+                pages.append((path, {"page": str(rng.randint(1, audience // limit)), "limit": str(limit)}, auth))
+            first_pages = [(path, {"limit": "20"}, auth) for _ in range(100)]
+            seconds = sorted(rng.sample(range(1, 86_400), 100))
+            at_new_seconds = [(path, {"page": str(rng.randint(1, audience // 20)), "limit": "20"},
+                               {**auth, "Prefer": f"at={second}"}) for second in seconds]
+            a_day_in = [(path, {"limit": "20"}, {**auth, "Prefer": "at=86400"})]
+            terms = search_terms(client, LARGE_STREAM, auth, 60, 3)
+            searches = [(path, {"search": term, "limit": "20"}, auth) for term in terms]
+            live = [(VIEWERS.format(LIVE_STREAM), {"page": str(rng.randint(1, 3)), "limit": "20"}, auth)
+                    for _ in range(200)]
+            return [
+                timed_requests(client, "any page at the running clock (300 random pages and limits)", pages),
+                timed_requests(client, "page 1 at the running clock, 100 times (joiners on top)", first_pages),
+                timed_requests(client, "a page at a second never asked before (100 seconds within a day)",
+                               at_new_seconds),
+                timed_requests(client, "a page a day into the clock, asked cold (every leave of a day worked out)",
+                               a_day_in),
+                timed_requests(client, "search at the running clock, first time for each term (60 fragments)",
+                               searches),
+                timed_requests(client, "the live stream's pages (200)", live),
+            ]
+    finally:
+        server.stop()
+
+
+def checkout(ref: str, folder: Path) -> Path:
+    target = folder / "baseline"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(target), ref], check=True,
+                   capture_output=True)
+    return target
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--audience", type=int, default=1_000_000)
+    parser.add_argument("--baseline", metavar="GIT_REF", help="also measure the start-up of this commit")
+    parser.add_argument("--runs", type=int, default=6)
+    arguments = parser.parse_args()
+    token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
+                           check=True, cwd=REPO).stdout.strip()
+    print(f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |")
+    print("| --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as scratch:
+        if arguments.baseline:
+            baseline = checkout(arguments.baseline, Path(scratch))
+            try:
+                print(*startup_rows(baseline, f"before churn ({arguments.baseline})", token, arguments.audience,
+                                    arguments.runs), sep="\n", flush=True)
+            finally:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=True)
+        print(*startup_rows(REPO, "with churn (this code)", token, arguments.audience, arguments.runs), sep="\n")
+    print()
+    print("| requests, on the churning stream | count | p50 ms | p99 ms | max ms | statuses |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for row in latency_rows(token, arguments.audience):
+        print(f"| {row.label} | {row.count} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.max_ms:.2f} | "
+              f"{list(row.statuses)} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
