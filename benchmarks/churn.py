@@ -37,19 +37,23 @@ def start(code: Path, stream: str, token: str, *args: str) -> Server:
                   {"Authorization": f"Bearer {token}"}, code).start(timeout_s=180)
 
 
-def startup_rows(code: Path, label: str, token: str, audience: int, runs: int) -> list[str]:
-    default_runs, large_runs, large_rss = [], [], []
-    for _ in range(runs):
-        server = start(code, EXAMPLE_STREAM, token)
-        default_runs.append(server.ready_seconds)
-        server.stop()
-    for _ in range(max(1, runs // 2)):
-        server = start(code, LARGE_STREAM, token, "--audience", str(audience))
-        large_runs.append(server.ready_seconds)
-        large_rss.append(rss_mib(server.pid))
-        server.stop()
-    return [f"| {label} | {statistics.median(default_runs):.2f} | {statistics.median(large_runs):.2f} | "
-            f"{statistics.median(large_rss):.0f} |"]
+def startup_rows(codes: dict[str, Path], token: str, audience: int, runs: int) -> list[str]:
+    """Start-up of each code, run after run in turn (so a busy moment of the machine hits them alike)."""
+    default_runs: dict[str, list[float]] = {label: [] for label in codes}
+    large_runs: dict[str, list[float]] = {label: [] for label in codes}
+    large_rss: dict[str, list[float]] = {label: [] for label in codes}
+    for run in range(runs):
+        for label, code in codes.items():
+            server = start(code, EXAMPLE_STREAM, token)
+            default_runs[label].append(server.ready_seconds)
+            server.stop()
+            if run % 2 == 0:
+                server = start(code, LARGE_STREAM, token, "--audience", str(audience))
+                large_runs[label].append(server.ready_seconds)
+                large_rss[label].append(rss_mib(server.pid))
+                server.stop()
+    return [f"| {label} | {statistics.median(default_runs[label]):.2f} | {statistics.median(large_runs[label]):.2f} | "
+            f"{statistics.median(large_rss[label]):.0f} |" for label in codes]
 
 
 def latency_rows(token: str, audience: int) -> list[Latencies]:
@@ -105,14 +109,16 @@ def main() -> int:
     print(f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |")
     print("| --- | --- | --- | --- |")
     with tempfile.TemporaryDirectory() as scratch:
+        codes = {}
         if arguments.baseline:
-            baseline = checkout(arguments.baseline, Path(scratch))
-            try:
-                print(*startup_rows(baseline, f"before churn ({arguments.baseline})", token, arguments.audience,
-                                    arguments.runs), sep="\n", flush=True)
-            finally:
-                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(baseline)], check=True)
-        print(*startup_rows(REPO, "with churn (this code)", token, arguments.audience, arguments.runs), sep="\n")
+            codes[f"before churn ({arguments.baseline})"] = checkout(arguments.baseline, Path(scratch))
+        codes["with churn (this code)"] = REPO
+        try:
+            print(*startup_rows(codes, token, arguments.audience, arguments.runs), sep="\n", flush=True)
+        finally:
+            if arguments.baseline:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
+                                str(Path(scratch) / "baseline")], check=True)
     print()
     print("| requests, on the churning stream | count | p50 ms | p99 ms | max ms | statuses |")
     print("| --- | --- | --- | --- | --- | --- |")

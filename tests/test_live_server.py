@@ -117,3 +117,17 @@ def test_bad_live_options_are_one_line(option: str, value: str, message: str) ->
     result = run("streams", option, value)
     assert result.returncode == 2 and result.stderr.startswith(f"mockserver: {message}")
     assert result.stderr.count("\n") == 1
+
+
+def test_workers_agree_on_the_live_stream(token: str) -> None:
+    mock = start_mock("--workers", "2", "--clock", CLOCK)
+    try:
+        bodies = set()
+        for _ in range(16):
+            with httpx.Client() as client:  # a new connection each time, so that both workers answer
+                text = client.get(mock.base_url + VIEWERS.format(LIVE_STREAM_ID), params={"limit": "50"},
+                                  headers={"Authorization": f"Bearer {token}", "Prefer": "at=420"}).text
+            bodies.add(re.sub(r'"timestamp":"[^"]+"', "", text))
+    finally:
+        stop_mock(mock)
+    assert len(bodies) == 1

@@ -14,10 +14,12 @@ import re
 import unicodedata
 from dataclasses import replace
 from functools import lru_cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from mockserver.core.model import ProfilePhoto, Viewer
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 ORIGIN_PLACEHOLDER = "http://mock-origin.invalid"  # replaced by the origin a request reached the mock at
 MEDIA_PREFIX = "/media/avatars/"
@@ -62,12 +64,16 @@ def with_local_photo(viewer: Viewer) -> Viewer:
 
 @lru_cache(maxsize=4)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont  # imported on the first picture, not at start-up
+
     return ImageFont.load_default(size=size)
 
 
 @lru_cache(maxsize=2048)
 def avatar(viewer_id: str, letters: str, edge: int, image_format: str) -> bytes:
     """The avatar as image bytes: `letters` centred in white on the viewer's colour, `edge` pixels square."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (edge, edge), colour(viewer_id))
     if letters != _NO_INITIALS:
         ImageDraw.Draw(image).text((edge / 2, edge / 2), letters, font=_font(int(edge * 0.42)), anchor="mm",
