@@ -1,17 +1,19 @@
-"""Churn at scale: a million-viewer stream whose audience comes and goes, against the same mock frozen.
+"""Churn at scale: a million-viewer stream whose audience comes and goes, against the code before churn.
 
-    .venv/bin/python -m benchmarks.churn [--audience 1000000] [--baseline GIT_REF]
+    .venv/bin/python -m benchmarks.churn [--audience 1000000] [--baseline GIT_REF] [--output FILE]
 
-Prints Markdown rows for BENCHMARKS.md: start-up (default data, and a million viewers) of this code
-and, with --baseline, of an earlier commit checked out beside it (the same interpreter and
-dependencies), so "start-up unchanged" is measured in one run on one machine; then single-request
-latencies on the churning million-viewer stream: pages at the running clock, pages at seconds never
-asked before (each works out the leaves up to it), searches, and the live stream's pages.
+Writes Markdown (default benchmarks/churn-results.md, which `./dev bench` folds into BENCHMARKS.md):
+start-up (default data, and a million viewers) of this code and, with --baseline, of an earlier
+commit checked out beside it (the same interpreter and dependencies), so "start-up unchanged" is
+measured in one run on one machine; then single-request latencies on the churning million-viewer
+stream: pages at the running clock, pages at seconds never asked before (each works out the leaves
+up to it), searches, and the live stream's pages.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import statistics
 import subprocess
@@ -25,6 +27,7 @@ from benchmarks.measure import VIEWERS, Latencies, search_terms, timed_requests
 from benchmarks.processes import Server, free_port, rss_mib
 
 REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "benchmarks" / "churn-results.md"
 LARGE_STREAM = "64d15f9e2e6c8f4d5a100000"
 LIVE_STREAM = "64d15f9e2e6c8f4d5a400000"
 EXAMPLE_STREAM = "64d15f9e2e6c8f4d5a123456"
@@ -103,28 +106,34 @@ def main() -> int:
     parser.add_argument("--audience", type=int, default=1_000_000)
     parser.add_argument("--baseline", metavar="GIT_REF", help="also measure the start-up of this commit")
     parser.add_argument("--runs", type=int, default=6)
+    parser.add_argument("--output", type=Path, default=RESULTS)
     arguments = parser.parse_args()
     token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
                            check=True, cwd=REPO).stdout.strip()
-    print(f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |")
-    print("| --- | --- | --- | --- |")
+    command = " ".join(["python -m benchmarks.churn", *sys.argv[1:]])
+    lines = [f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d} with `{command}` (script: `benchmarks/churn.py`), "
+             f"default churn (30 joins, 24 leaves a minute), {arguments.runs} start-ups of each code, alternating.",
+             "",
+             f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |",
+             "| --- | --- | --- | --- |"]
     with tempfile.TemporaryDirectory() as scratch:
         codes = {}
         if arguments.baseline:
             codes[f"before churn ({arguments.baseline})"] = checkout(arguments.baseline, Path(scratch))
         codes["with churn (this code)"] = REPO
         try:
-            print(*startup_rows(codes, token, arguments.audience, arguments.runs), sep="\n", flush=True)
+            lines += startup_rows(codes, token, arguments.audience, arguments.runs)
         finally:
             if arguments.baseline:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
                                 str(Path(scratch) / "baseline")], check=True)
-    print()
-    print("| requests, on the churning stream | count | p50 ms | p99 ms | max ms | statuses |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for row in latency_rows(token, arguments.audience):
-        print(f"| {row.label} | {row.count} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.max_ms:.2f} | "
-              f"{list(row.statuses)} |", flush=True)
+    lines += ["", f"Single requests, one at a time, on the churning {arguments.audience:,}-viewer stream:", "",
+              "| requests | count | p50 ms | p99 ms | max ms | statuses |", "| --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {row.label} | {row.count} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.max_ms:.2f} | "
+              f"{list(row.statuses)} |" for row in latency_rows(token, arguments.audience)]
+    text = "\n".join(lines) + "\n"
+    arguments.output.write_text(text, encoding="utf-8")
+    print(text, end="")
     return 0
 
 
