@@ -45,18 +45,44 @@ def startup_rows(codes: dict[str, Path], token: str, audience: int, runs: int) -
     default_runs: dict[str, list[float]] = {label: [] for label in codes}
     large_runs: dict[str, list[float]] = {label: [] for label in codes}
     large_rss: dict[str, list[float]] = {label: [] for label in codes}
-    for run in range(runs):
+    for _ in range(runs):
         for label, code in codes.items():
             server = start(code, EXAMPLE_STREAM, token)
             default_runs[label].append(server.ready_seconds)
             server.stop()
-            if run % 2 == 0:
-                server = start(code, LARGE_STREAM, token, "--audience", str(audience))
-                large_runs[label].append(server.ready_seconds)
-                large_rss[label].append(rss_mib(server.pid))
-                server.stop()
+    for _ in range(max(1, runs // 2)):
+        for label, code in codes.items():
+            server = start(code, LARGE_STREAM, token, "--audience", str(audience))
+            large_runs[label].append(server.ready_seconds)
+            large_rss[label].append(rss_mib(server.pid))
+            server.stop()
     return [f"| {label} | {statistics.median(default_runs[label]):.2f} | {statistics.median(large_runs[label]):.2f} | "
             f"{statistics.median(large_rss[label]):.0f} |" for label in codes]
+
+
+Request = tuple[str, dict[str, str], dict[str, str]]
+
+
+def random_pages(audience: int, auth: dict[str, str], seed: int = 7) -> list[Request]:
+    rng = random.Random(seed)
+    path = VIEWERS.format(LARGE_STREAM)
+    pages = []
+    for _ in range(300):
+        limit = rng.choice([10, 20, 50, 100])
+        pages.append((path, {"page": str(rng.randint(1, audience // limit)), "limit": str(limit)}, auth))
+    return pages
+
+
+def static_pages(code: Path, label: str, token: str, audience: int) -> Latencies:
+    """The same random pages on a code whose million-viewer stream does not churn, for comparison."""
+    server = start(code, LARGE_STREAM, token, "--audience", str(audience))
+    try:
+        with httpx.Client(base_url=server.probe_url.split("/api/")[0], timeout=60.0) as client:
+            auth = {"Authorization": f"Bearer {token}"}
+            return timed_requests(client, f"any page, {label}, static stream (the same 300 pages)",
+                                  random_pages(audience, auth))
+    finally:
+        server.stop()
 
 
 def latency_rows(token: str, audience: int) -> list[Latencies]:
@@ -66,10 +92,7 @@ def latency_rows(token: str, audience: int) -> list[Latencies]:
     path = VIEWERS.format(LARGE_STREAM)
     try:
         with httpx.Client(base_url=server.probe_url.split("/api/")[0], timeout=60.0) as client:
-            pages = []
-            for _ in range(300):
-                limit = rng.choice([10, 20, 50, 100])
-                pages.append((path, {"page": str(rng.randint(1, audience // limit)), "limit": str(limit)}, auth))
+            pages = random_pages(audience, auth)
             first_pages = [(path, {"limit": "20"}, auth) for _ in range(100)]
             seconds = sorted(rng.sample(range(1, 86_400), 100))
             at_new_seconds = [(path, {"page": str(rng.randint(1, audience // 20)), "limit": "20"},
@@ -112,7 +135,8 @@ def main() -> int:
                            check=True, cwd=REPO).stdout.strip()
     command = " ".join(["python -m benchmarks.churn", *sys.argv[1:]])
     lines = [f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d} with `{command}` (script: `benchmarks/churn.py`), "
-             f"default churn (30 joins, 24 leaves a minute), {arguments.runs} start-ups of each code, alternating.",
+             f"default churn (30 joins, 24 leaves a minute), {arguments.runs} start-ups of each code, alternating "
+             "(medians). Compare rows of one run: the machine's load moves all of them alike.",
              "",
              f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |",
              "| --- | --- | --- | --- |"]
@@ -123,6 +147,8 @@ def main() -> int:
         codes["with churn (this code)"] = REPO
         try:
             lines += startup_rows(codes, token, arguments.audience, arguments.runs)
+            baseline_pages = [static_pages(code, label, token, arguments.audience)
+                              for label, code in codes.items() if code != REPO]
         finally:
             if arguments.baseline:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
@@ -130,7 +156,7 @@ def main() -> int:
     lines += ["", f"Single requests, one at a time, on the churning {arguments.audience:,}-viewer stream:", "",
               "| requests | count | p50 ms | p99 ms | max ms | statuses |", "| --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {row.label} | {row.count} | {row.p50_ms:.2f} | {row.p99_ms:.2f} | {row.max_ms:.2f} | "
-              f"{list(row.statuses)} |" for row in latency_rows(token, arguments.audience)]
+              f"{list(row.statuses)} |" for row in [*latency_rows(token, arguments.audience), *baseline_pages]]
     text = "\n".join(lines) + "\n"
     arguments.output.write_text(text, encoding="utf-8")
     print(text, end="")

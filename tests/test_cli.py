@@ -107,7 +107,8 @@ def test_bad_option_value_is_one_clear_line() -> None:
 def test_help_explains_every_option() -> None:
     text = run("--help").stdout
     for option in ("--host", "--port", "--seed", "--fixtures", "--audience", "--latency", "--cors-origins",
-                   "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses"):
+                   "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses", "--clock",
+                   "--churn", "--live-for", "--media", "--watch"):
         assert option in text
     assert "--forbidden" in run("token", "--help").stdout
 
