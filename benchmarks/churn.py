@@ -56,7 +56,10 @@ def startup_rows(codes: dict[str, Path], token: str, audience: int, runs: int) -
             large_runs[label].append(server.ready_seconds)
             large_rss[label].append(rss_mib(server.pid))
             server.stop()
-    return [f"| {label} | {statistics.median(default_runs[label]):.2f} | {statistics.median(large_runs[label]):.2f} | "
+    def shown(runs: list[float]) -> str:
+        return f"{statistics.median(runs):.2f} ({', '.join(f'{run:.2f}' for run in runs)})"
+
+    return [f"| {label} | {shown(default_runs[label])} | {shown(large_runs[label])} | "
             f"{statistics.median(large_rss[label]):.0f} |" for label in codes]
 
 
@@ -138,7 +141,8 @@ def main() -> int:
              f"default churn (30 joins, 24 leaves a minute), {arguments.runs} start-ups of each code, alternating "
              "(medians). Compare rows of one run: the machine's load moves all of them alike.",
              "",
-             f"| code | start-up, default data (s) | ready with {arguments.audience:,} viewers (s) | RSS then (MiB) |",
+             f"| code | start-up, default data: median (runs) s | ready with {arguments.audience:,} viewers: median "
+             "(runs) s | RSS then (MiB) |",
              "| --- | --- | --- | --- |"]
     with tempfile.TemporaryDirectory() as scratch:
         codes = {}
