@@ -93,11 +93,12 @@ def test_the_root_points_at_swagger_ui(client: TestClient) -> None:
     assert response.status_code in {302, 307} and response.headers["location"] == "/ui/"
 
 
-def test_a_refused_browser_origin_is_logged_once_naming_the_option(client: TestClient, auth: dict[str, str],
+def test_a_refused_browser_origin_is_logged_once_naming_the_option(auth: dict[str, str],
                                                                   caplog: pytest.LogCaptureFixture) -> None:
-    for _ in range(3):
-        client.get(EXAMPLE, headers={**auth, "Origin": "https://app.example.org"})
-    client.get(EXAMPLE, headers={**auth, "Origin": "http://localhost:5173"})
+    with TestClient(create_app(Settings())) as fresh:  # a mock that has not been asked from this origin yet
+        for _ in range(3):
+            fresh.get(EXAMPLE, headers={**auth, "Origin": "https://app.example.org"})
+        fresh.get(EXAMPLE, headers={**auth, "Origin": "http://localhost:5173"})
     lines = [record.getMessage() for record in caplog.records if "app.example.org" in record.getMessage()]
     assert len(lines) == 1 and "--cors-origins https://app.example.org" in lines[0]
     assert not [record for record in caplog.records if "localhost:5173" in record.getMessage()]
