@@ -191,6 +191,9 @@ def write_report(results: Results, path: Path, chart: Path) -> None:
     lines += ["", "## Deep Schemathesis run (positive and negative, all checks and the registry's)", "",
               "| | |", "| --- | --- |"]
     lines += [f"| {key} | {value} |" for key, value in results.schemathesis.items()]
+    churn = path.parent / "benchmarks" / "churn-results.md"
+    if churn.exists():  # written by `python -m benchmarks.churn`
+        lines += ["", "## Churn at scale", "", churn.read_text(encoding="utf-8").rstrip()]
     lines += ["", "## Many identical mocks behind one address", "",
               "The data is a pure function of the seed (and of a fixtures file), so any number of processes or hosts "
               "started with the same options serve identical answers: `mockserver --workers N` shares one port among N "

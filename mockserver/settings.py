@@ -12,6 +12,10 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from mockserver.core.churn import MAX_RATE_PER_MINUTE
+from mockserver.core.clock import MockClock, format_duration, parse_duration
+from mockserver.core.model import Churn, format_timestamp, parse_timestamp
+
 
 def shipped_spec_path() -> Path:
     """openapi.yaml as installed inside the package, or at the top of the checkout (editable installs)."""
@@ -24,6 +28,8 @@ DEFAULT_SPEC_PATH = shipped_spec_path()
 DEVELOPMENT_SECRET = "allmine-mock-development-secret-do-not-use-in-production"
 LOCAL_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?"
 MAX_DELAY_MS = 60_000
+MEDIA_MODES = ("local", "documented")
+CALLER_DIRECTORY_VARIABLE = "MOCK_CALLER_DIR"  # where the user ran the command, when a script changed it
 
 T = TypeVar("T")
 
@@ -59,6 +65,12 @@ class Settings:
     access_log: bool = False
     workers: int = 1
     spec_path: Path = DEFAULT_SPEC_PATH
+    clock: int | None = None  # the instant (ms since the epoch) the mock's clock starts at; None: its start
+    clock_started: int | None = None  # when (wall clock, ms) second 0 began: shared by every worker
+    churn: Churn | None = None  # joins/leaves per minute of the built-in live streams; None: the default
+    live_for: int | None = None  # seconds the built-in live stream lasts; None: for ever
+    media: str = "local"
+    watch: bool = False
 
     @property
     def base_url(self) -> str:
@@ -152,6 +164,37 @@ def parse_host(text: str) -> str:
     return text.strip("[]")
 
 
+def parse_instant(text: str) -> int:
+    try:
+        return parse_timestamp(text.strip())
+    except ValueError:
+        raise ValueError("not an instant with a time zone, such as 2026-11-28T12:00:00Z") from None
+
+
+def parse_churn(text: str) -> Churn:
+    """`30/24`: viewers joining / leaving per minute."""
+    match = re.fullmatch(r"\s*([0-9]+)\s*/\s*([0-9]+)\s*", text)
+    if not match:
+        raise ValueError("not joins/leaves per minute, such as 30/24 (0/0 freezes the audience)")
+    joins, leaves = int(match.group(1)), int(match.group(2))
+    if max(joins, leaves) > MAX_RATE_PER_MINUTE:
+        raise ValueError(f"more than {MAX_RATE_PER_MINUTE} a minute")
+    return Churn(joins, leaves)
+
+
+def parse_live_for(text: str) -> int:
+    seconds = parse_duration(text)
+    if seconds < 1:
+        raise ValueError("a stream lasts at least 1s")
+    return seconds
+
+
+def parse_media(text: str) -> str:
+    if text.strip() not in MEDIA_MODES:
+        raise ValueError("not a media mode: local (the mock serves the photos) or documented (example.com URLs)")
+    return text.strip()
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "host": parse_host,
     "port": parse_port,
@@ -166,7 +209,41 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "access_log": parse_bool,
     "workers": parse_workers,
     "spec_path": parse_path,
+    "clock": parse_instant,
+    "clock_started": parse_integer,
+    "churn": parse_churn,
+    "live_for": parse_live_for,
+    "media": parse_media,
+    "watch": parse_bool,
 }
+
+
+def setting_text(value: Any) -> str:
+    """A setting's value as its option would be given, for handing settings to worker processes."""
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, LatencyRange):
+        return f"{value.low_ms}-{value.high_ms}"
+    return str(value)
+
+
+def clock_of(settings: Settings) -> MockClock:
+    """The mock's clock: shared by every worker once the settings say when it started."""
+    if settings.clock_started is None:
+        return MockClock.starting_now(settings.clock)
+    start = settings.clock if settings.clock is not None else settings.clock_started
+    return MockClock(start_ms=start, started_wall_ms=settings.clock_started)
+
+
+def clock_text(instant_ms: int) -> str:
+    """An instant as `--clock` takes it."""
+    return format_timestamp(instant_ms)
+
+
+def live_for_text(seconds: int) -> str:
+    return format_duration(seconds)
 
 
 def environment_key(name: str) -> str:
@@ -192,7 +269,30 @@ def load_settings(options: Mapping[str, str | None], environ: Mapping[str, str])
             values[name] = _PARSERS[name](given)
         except ValueError as error:
             raise SettingsError(f"{source} has value {given!r}: {error}") from None
+    caller_directory = environ.get(CALLER_DIRECTORY_VARIABLE)
+    if "fixtures" in values and caller_directory and not values["fixtures"].is_absolute():
+        values["fixtures"] = Path(caller_directory) / values["fixtures"]
     settings = Settings(**values)
     if settings.fixtures is not None and settings.audience is not None:
         raise SettingsError("--audience sizes the built-in large stream; it cannot be combined with --fixtures")
+    if settings.watch and settings.fixtures is None:
+        raise SettingsError("--watch reloads a --fixtures file when it changes; give one with --fixtures")
     return settings
+
+
+def ignored_options(options: Mapping[str, str | None], environ: Mapping[str, str]) -> list[str]:
+    """One line for each option given that has no effect with the others (they are not errors)."""
+    def given(name: str) -> str | None:
+        if options.get(name) is not None:
+            return option_name(name)
+        return environment_key(name) if environ.get(environment_key(name)) is not None else None
+
+    if given("fixtures") is None:
+        return []
+    reasons = {
+        "seed": "the fixtures file gives its own seed",
+        "churn": "the fixtures file gives each stream its rates (its churn field)",
+        "live_for": "the fixtures file gives each stream its end (its liveFor field)",
+    }
+    return [f"{source} is ignored with {given('fixtures')}: {reason}"
+            for name, reason in reasons.items() if (source := given(name)) is not None]

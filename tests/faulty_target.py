@@ -14,9 +14,9 @@ from typing import Any
 
 import jwt
 
-from mockserver.core import auth, dataset, model, params, query, search
+from mockserver.core import auth, dataset, live, model, params, query, search
 from mockserver.core.model import Stream, StreamState
-from mockserver.web import errors, handlers
+from mockserver.web import errors
 
 
 def _patch(owner: Any, name: str, replacement: Any) -> None:
@@ -30,14 +30,14 @@ def leaks_email() -> None:
 
 
 def crashes_on_big_pages() -> None:
-    original = handlers.page_of_viewers
+    original = live.page_of_viewers
 
     def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> Any:
         if request.page > 1000:
             raise OverflowError("offset out of range")
         return original(stream, index, request)
 
-    _patch(handlers, "page_of_viewers", page_of_viewers)
+    _patch(live, "page_of_viewers", page_of_viewers)
 
 
 def accepts_limit_over_max() -> None:
@@ -85,7 +85,7 @@ def overlapping_pages() -> None:
                                     page.participant_audience_total)
         return page
 
-    _patch(handlers, "page_of_viewers", page_of_viewers)
+    _patch(live, "page_of_viewers", page_of_viewers)
 
 
 def audience_total_follows_search() -> None:
@@ -96,7 +96,7 @@ def audience_total_follows_search() -> None:
         return query.ViewerPage(page.viewers, page.current_page, page.items_per_page, page.total_items,
                                 page.total_items)
 
-    _patch(handlers, "page_of_viewers", page_of_viewers)
+    _patch(live, "page_of_viewers", page_of_viewers)
 
 
 def search_ignores_surnames() -> None:
@@ -118,7 +118,7 @@ def search_returns_everyone() -> None:
         return query.ViewerPage(unfiltered.viewers, filtered.current_page, filtered.items_per_page,
                                 filtered.total_items, filtered.participant_audience_total)
 
-    _patch(handlers, "page_of_viewers", page_of_viewers)
+    _patch(live, "page_of_viewers", page_of_viewers)
 
 
 def accepts_alg_none() -> None:

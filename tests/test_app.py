@@ -154,7 +154,8 @@ def test_prefer_code_200_is_the_normal_answer(client: TestClient, auth: dict[str
     assert client.get(EXAMPLE, headers={**auth, "Prefer": "code=200"}).status_code == 200
 
 
-@pytest.mark.parametrize("prefer", ["code=418", "code=abc", "delay=-5", "delay=999999", "example=big"])
+@pytest.mark.parametrize("prefer", ["code=418", "code=abc", "delay=-5", "delay=abc", "delay=999999", "at=-1", "at=abc",
+                                    "at=1.5", "code=418, code=404"])
 def test_unusable_prefer_is_400_naming_it(client: TestClient, auth: dict[str, str], prefer: str) -> None:
     body = assert_error_envelope(client.get(EXAMPLE, headers={**auth, "Prefer": prefer}), 400, "Validation failed")
     assert body["errors"][1].startswith("Prefer: ")
@@ -211,14 +212,14 @@ def test_swagger_ui_and_spec_are_served(client: TestClient) -> None:
 def test_a_bug_is_a_500_envelope_without_a_trace(auth: dict[str, str]) -> None:
     app = create_app(Settings())
     with TestClient(app, raise_server_exceptions=False) as broken:
-        from mockserver.web import handlers
+        from mockserver.core.live import LiveData
 
-        original = handlers.page_of_viewers
-        handlers.page_of_viewers = lambda *a, **k: 1 / 0  # type: ignore[assignment]
+        original = LiveData.page
+        LiveData.page = lambda *a, **k: 1 / 0  # type: ignore[assignment,method-assign]
         try:
             response = broken.get(EXAMPLE, headers=auth)
         finally:
-            handlers.page_of_viewers = original
+            LiveData.page = original  # type: ignore[method-assign]
     body = assert_error_envelope(response, 500, "Internal server error")
     assert "ZeroDivision" not in json.dumps(body) and len(body["errors"]) == 1
 

@@ -6,9 +6,11 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
@@ -47,7 +49,7 @@ def test_token_command_prints_only_a_usable_token(live_mock: LiveMock) -> None:
 
 def test_streams_table_and_json() -> None:
     table = run("streams").stdout.splitlines()
-    assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "TITLE"]
+    assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "JOIN/LEAVE", "TITLE"]
     assert table[1].split()[:4] == ["64d15f9e2e6c8f4d5a123456", "live", "45", "128"]
     rows = json.loads(run("streams", "--json").stdout)
     assert {row["state"] for row in rows} == {"live", "ended"}
@@ -105,7 +107,8 @@ def test_bad_option_value_is_one_clear_line() -> None:
 def test_help_explains_every_option() -> None:
     text = run("--help").stdout
     for option in ("--host", "--port", "--seed", "--fixtures", "--audience", "--latency", "--cors-origins",
-                   "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses"):
+                   "--trust-unverified-tokens", "--jwt-secret", "--workers", "--validate-responses", "--clock",
+                   "--churn", "--live-for", "--media", "--watch"):
         assert option in text
     assert "--forbidden" in run("token", "--help").stdout
 
@@ -126,3 +129,86 @@ def test_workers_share_the_port_and_serve_identical_data() -> None:
         assert "2 worker(s)" in mock.banner
     finally:
         stop_mock(mock)
+
+
+def test_the_banners_try_line_works_when_pasted(live_mock: LiveMock) -> None:
+    line = next(line for line in live_mock.banner.splitlines() if line.strip().startswith("Try: "))
+    command = line.strip().removeprefix("Try: ")
+    result = subprocess.run(["bash", "-c", command + " -sS"], capture_output=True, text=True, timeout=30,
+                            env={"PATH": "/usr/bin:/bin"})  # no venv on PATH, as in a fresh terminal
+    body = json.loads(result.stdout)
+    assert body["isSuccess"] is True and len(body["data"]["list"]) == 10
+
+
+def export_with_one_stream(tmp_path: Path, blocked: list[str]) -> Path:
+    document = json.loads(run("fixtures", "export").stdout)
+    stream = document["streams"][0]
+    stream.update({"_id": "64d15f9e2e6c8f4d5a777777", "blockedUserIds": blocked, "viewers": stream["viewers"][:4]})
+    document["streams"] = [stream]
+    target = tmp_path / "one.json"
+    target.write_text(json.dumps(document))
+    return target
+
+
+@pytest.mark.parametrize("blocked", [[], ["64d15f9e2e6c8f4d5a000403"]])
+def test_with_fixtures_the_banner_reads_a_stream_of_the_file(tmp_path: Path, blocked: list[str]) -> None:
+    mock = start_mock("--fixtures", str(export_with_one_stream(tmp_path, blocked)))
+    try:
+        assert "/api/v1/live-stream/64d15f9e2e6c8f4d5a777777/viewers" in mock.banner
+        assert ("Forbidden token (403)" in mock.banner) == bool(blocked)
+    finally:
+        stop_mock(mock)
+
+
+def test_relative_fixtures_paths_are_read_from_where_the_command_was_run(tmp_path: Path) -> None:
+    export_with_one_stream(tmp_path, [])
+    by_option = start_mock("--fixtures", "one.json", env={"MOCK_CALLER_DIR": str(tmp_path)})
+    stop_mock(by_option)
+    by_variable = start_mock(env={"MOCK_CALLER_DIR": str(tmp_path), "MOCK_FIXTURES": "one.json"})
+    stop_mock(by_variable)
+    assert f"fixtures {tmp_path / 'one.json'}" in by_option.banner and "64d15f9e2e6c8f4d5a777777" in by_variable.banner
+    result = run("streams", "--fixtures", "one.json", env={"MOCK_CALLER_DIR": str(REPO)})
+    assert result.returncode == 2 and f"{REPO / 'one.json'}: cannot be read" in result.stderr
+
+
+def test_options_ignored_together_say_so(tmp_path: Path) -> None:
+    target = export_with_one_stream(tmp_path, [])
+    result = run("streams", "--fixtures", str(target), "--seed", "7", "--churn", "1/1")
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "mockserver: --seed is ignored with --fixtures: the fixtures file gives its own seed",
+        "mockserver: --churn is ignored with --fixtures: the fixtures file gives each stream its rates "
+        "(its churn field)",
+    ]
+    assert run("streams", "--seed", "7").stderr == ""
+    assert run("--watch").stderr == "mockserver: --watch reloads a --fixtures file when it changes; give one with " \
+                                    "--fixtures\n"
+
+
+def test_watch_reloads_the_fixtures_and_keeps_them_when_an_edit_is_broken(tmp_path: Path, token: str) -> None:
+    target = export_with_one_stream(tmp_path, [])
+    mock = start_mock("--fixtures", str(target), "--watch")
+    url = mock.base_url + VIEWERS.format("64d15f9e2e6c8f4d5a777777")
+
+    def names() -> list[str]:
+        return [v["name"] for v in httpx.get(url, headers={"Authorization": f"Bearer {token}"}).json()["data"]["list"]]
+
+    def eventually(expected: list[str]) -> list[str]:
+        deadline = time.monotonic() + 10
+        while names() != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return names()
+
+    try:
+        document = json.loads(target.read_text())
+        document["streams"][0]["viewers"][0]["name"] = "Reloaded"
+        target.write_text(json.dumps(document))
+        reloaded = eventually(["Reloaded", *names()[1:]])
+        target.write_text(target.read_text().replace('"Reloaded"', '"Reloaded'))  # broken JSON
+        time.sleep(1.5)
+        kept = names()
+    finally:
+        output = stop_mock(mock)
+    assert reloaded[0] == "Reloaded" and kept == reloaded
+    broken = [line for line in output.splitlines() if "still serving" in line]
+    assert len(broken) == 1 and "not JSON" in broken[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, default_dataset
 from mockserver.core.fixtures import FixtureError, dump_fixtures, export_dataset, load_fixtures
+from mockserver.core.model import Churn
 from tests.conftest import REPO
 
 DEFAULT_EXPORT = REPO / "fixtures" / "default-dataset.json"
@@ -123,3 +126,33 @@ def test_hand_edited_viewers_are_served_in_audience_order(tmp_path: Path, docume
     assert audience.viewer(0).followed_by == frozenset({"64d15f9e2e6c8f4d5a000001"})
     joined = [audience.viewer(i).joined_at_ms for i in range(len(audience))]
     assert joined == sorted(joined, reverse=True)
+
+
+def test_churn_and_live_for_round_trip(tmp_path: Path, document: dict[str, Any]) -> None:
+    document = copy.deepcopy(document)
+    document["streams"][0]["churn"] = {"joinsPerMinute": 12, "leavesPerMinute": 3}
+    document["streams"][0]["liveFor"] = "15m"
+    document["streams"][1]["liveFor"] = 90
+    path = tmp_path / "live.json"
+    path.write_text(json.dumps(document))
+    loaded = load_fixtures(path)
+    first, second = list(loaded.streams.values())[:2]
+    assert first.churn == Churn(12, 3) and first.live_for_s == 900 and second.live_for_s == 90
+    assert '"churn": {"joinsPerMinute": 12, "leavesPerMinute": 3}, "liveFor": "15m"' in dump_fixtures(loaded)
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("churn", {"joinsPerMinute": 5}, "churn.leavesPerMinute: missing"),
+    ("churn", {"joinsPerMinute": -1, "leavesPerMinute": 0}, "churn.joinsPerMinute: -1 is not a whole number"),
+    ("churn", {"joinsPerMinute": 1, "leavesPerMinute": 0, "x": 1}, "churn: unknown field 'x'"),
+    ("liveFor", "soon", 'liveFor: "soon" is not a duration'),
+    ("liveFor", 0, "liveFor: 0 is not a duration"),
+])
+def test_bad_live_fields_are_named(tmp_path: Path, document: dict[str, Any], field: str, value: Any,
+                                   message: str) -> None:
+    document = copy.deepcopy(document)
+    document["streams"][0][field] = value
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(FixtureError, match=re.escape(message)):
+        load_fixtures(path)

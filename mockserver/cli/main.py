@@ -13,9 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.core.auth import mint_token
-from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.core.clock import format_duration
+from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.core.fixtures import FixtureError, dump_fixtures
-from mockserver.settings import Settings, SettingsError, environment_key, load_settings, parse_integer
+from mockserver.core.live import LiveData
+from mockserver.core.model import format_timestamp
+from mockserver.settings import (
+    CALLER_DIRECTORY_VARIABLE,
+    Settings,
+    SettingsError,
+    clock_of,
+    clock_text,
+    environment_key,
+    ignored_options,
+    load_settings,
+    parse_integer,
+    setting_text,
+)
 
 _SERVE_OPTIONS: list[tuple[str, str, str]] = [
     ("host", "HOST", "address to listen on (default 127.0.0.1; env MOCK_HOST)"),
@@ -25,16 +39,28 @@ _SERVE_OPTIONS: list[tuple[str, str, str]] = [
                      "localhost/127.0.0.1 at any port (env MOCK_CORS_ORIGINS)"),
     ("workers", "N", "worker processes sharing the port; all serve identical data (default 1; env MOCK_WORKERS)"),
 ]
+_SERVE_LIVE_OPTIONS: list[tuple[str, str, str]] = [
+    ("clock", "INSTANT", "the instant the mock's clock starts at, e.g. 2026-11-28T12:00:00Z: with the same seed, "
+              "every run answers the same at each second (default: the moment it starts; env MOCK_CLOCK)"),
+    ("media", "MODE", "local: photos point at the mock's own /media/ avatars (default); documented: the data's "
+              "example.com URLs (env MOCK_MEDIA)"),
+]
 _SERVE_FLAGS: list[tuple[str, str, str]] = [
     ("trust_unverified_tokens", "", "also accept well-formed, unexpired JWTs whose signature the mock cannot "
                                 "check, e.g. from the real identity provider (env MOCK_TRUST_UNVERIFIED_TOKENS)"),
     ("validate_responses", "", "check every response against openapi.yaml (env MOCK_VALIDATE_RESPONSES)"),
     ("access_log", "", "log every request (env MOCK_ACCESS_LOG)"),
+    ("watch", "", "reload the --fixtures file when it changes; a broken edit keeps the data served "
+              "(env MOCK_WATCH)"),
 ]
 _DATA_OPTIONS: list[tuple[str, str, str]] = [
     ("seed", "N", "seed of the generated data: the same seed, the same people (default 0; env MOCK_SEED)"),
     ("fixtures", "FILE", "serve this fixtures file instead of generated data (env MOCK_FIXTURES)"),
     ("audience", "N", "viewers in the built-in large stream, e.g. 1000000 (default 2500; env MOCK_AUDIENCE)"),
+    ("churn", "J/L", "viewers joining/leaving per minute on the built-in live and large streams; 0/0 freezes them "
+              f"(default {DEFAULT_CHURN}; env MOCK_CHURN)"),
+    ("live_for", "DURATION", "end the built-in live stream after this long, e.g. 15m: then it is a 404 "
+                 "(default: never; env MOCK_LIVE_FOR)"),
 ]
 _AUTH_OPTIONS: list[tuple[str, str, str]] = [
     ("jwt_secret", "SECRET", "HS256 secret for tokens, 32 bytes or more (default: the development secret; "
@@ -56,6 +82,7 @@ def _add(parser: argparse.ArgumentParser, options: list[tuple[str, str, str]], *
 def build_parser() -> argparse.ArgumentParser:
     serve_options = argparse.ArgumentParser(add_help=False)
     _add(serve_options, _SERVE_OPTIONS)
+    _add(serve_options, _SERVE_LIVE_OPTIONS)
     _add(serve_options, _SERVE_FLAGS, flags=True)
     data_options = argparse.ArgumentParser(add_help=False)
     _add(data_options, _DATA_OPTIONS)
@@ -71,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", parents=[serve_options, data_options, auth_options], help="serve the mock (default)")
     streams = commands.add_parser("streams", parents=[data_options], help="list the streams the mock serves")
+    _add(streams, _SERVE_LIVE_OPTIONS[:1])
     streams.add_argument("--json", action="store_true", help="print JSON instead of a table")
     token = commands.add_parser("token", parents=[auth_options],
                                 help="print a valid bearer token and nothing else: $(mockserver token)")
@@ -89,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(arguments: argparse.Namespace) -> Settings:
     names = {field.name for field in fields(Settings)}
     options = {name: value for name, value in vars(arguments).items() if name in names}
-    return load_settings(options, os.environ)
+    settings = load_settings(options, os.environ)
+    for line in ignored_options(options, os.environ):
+        print(f"mockserver: {line}", file=sys.stderr)
+    return settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return print_token(settings, arguments)
         dataset = _dataset(settings)
         if command == "streams":
-            return print_streams(dataset, as_json=arguments.json)
+            return print_streams(LiveData(dataset, clock_of(settings)), as_json=arguments.json)
         return export_fixtures(dataset, arguments.output)
     except (SettingsError, FixtureError) as error:
         print(f"mockserver: {error}", file=sys.stderr)
@@ -138,24 +169,38 @@ def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def stream_rows(dataset: DataSet) -> list[dict[str, Any]]:
-    return [
-        {"id": stream.id, "state": stream.state.value, "viewers": len(stream.audience),
-         "participantAudienceTotal": stream.participant_audience_total, "title": stream.title}
-        for stream in dataset.streams.values()
-    ]
+def stream_rows(live: LiveData) -> list[dict[str, Any]]:
+    """Each stream as the mock serves it at the current second of its clock."""
+    rows = []
+    second = live.clock.second()
+    for stream in live.dataset.streams.values():
+        viewers, total = live.audience_size(stream, second)
+        row: dict[str, Any] = {"id": stream.id, "state": stream.state.value, "viewers": viewers,
+                               "participantAudienceTotal": total, "title": stream.title}
+        if stream.churn is not None:
+            row["churn"] = stream.churn.to_json()
+        if stream.live_for_s is not None:
+            row["endsAfterSeconds"] = stream.live_for_s
+            row["endsAt"] = format_timestamp(live.clock.instant_ms(stream.live_for_s))
+        rows.append(row)
+    return rows
 
 
-def format_stream_table(dataset: DataSet) -> str:
-    lines = [f"{'ID':<26}{'STATE':<8}{'VIEWERS':>9}{'AUDIENCE':>10}  TITLE"]
-    for row in stream_rows(dataset):
+def format_stream_table(live: LiveData) -> str:
+    lines = [f"{'ID':<26}{'STATE':<8}{'VIEWERS':>9}{'AUDIENCE':>10}  {'JOIN/LEAVE':<12}TITLE"]
+    for row in stream_rows(live):
+        churn = row.get("churn")
+        rates = f"{churn['joinsPerMinute']}/{churn['leavesPerMinute']}/min" if churn else "static"
+        title = row["title"]
+        if "endsAfterSeconds" in row:
+            title += f" (ends {format_duration(row['endsAfterSeconds'])} after the start, at {row['endsAt']})"
         lines.append(f"{row['id']:<26}{row['state']:<8}{row['viewers']:>9}{row['participantAudienceTotal']:>10}"
-                     f"  {row['title']}")
+                     f"  {rates:<12}{title}")
     return "\n".join(lines)
 
 
-def print_streams(dataset: DataSet, *, as_json: bool) -> int:
-    print(json.dumps(stream_rows(dataset), indent=2) if as_json else format_stream_table(dataset))
+def print_streams(live: LiveData, *, as_json: bool) -> int:
+    print(json.dumps(stream_rows(live), indent=2) if as_json else format_stream_table(live))
     return 0
 
 
@@ -164,8 +209,10 @@ def export_fixtures(dataset: DataSet, output: str) -> int:
     if output == "-":
         sys.stdout.write(text)
         return 0
+    caller_directory = os.environ.get(CALLER_DIRECTORY_VARIABLE)
+    path = Path(caller_directory) / output if caller_directory else Path(output)
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise SettingsError(f"--output has value {output!r}: cannot write it ({error.strerror})") from None
     print(f"wrote {len(dataset.streams)} streams to {output}", file=sys.stderr)
@@ -190,15 +237,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def export_environment(settings: Settings) -> None:
     """Hand the resolved settings to worker processes through MOCK_* variables."""
+    os.environ.pop(CALLER_DIRECTORY_VARIABLE, None)  # paths are resolved already
     for field in fields(Settings):
         value = getattr(settings, field.name)
         if value is None:
             os.environ.pop(environment_key(field.name), None)
             continue
-        if isinstance(value, tuple):
-            value = ",".join(value)
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        elif hasattr(value, "low_ms"):
-            value = f"{value.low_ms}-{value.high_ms}"
-        os.environ[environment_key(field.name)] = str(value)
+        os.environ[environment_key(field.name)] = clock_text(value) if field.name == "clock" else setting_text(value)

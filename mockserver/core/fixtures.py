@@ -12,8 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mockserver.core.churn import MAX_RATE_PER_MINUTE
+from mockserver.core.clock import format_duration, parse_duration
 from mockserver.core.dataset import DataSet
 from mockserver.core.model import (
+    Churn,
     JsonObject,
     ListedAudience,
     ProfilePhoto,
@@ -27,7 +30,9 @@ from mockserver.core.model import (
 FORMAT = "allmine-live-stream-viewers/1"
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_STREAM_KEYS = {"_id", "title", "state", "participantAudienceTotal", "blockedUserIds", "viewers"}
+_STREAM_KEYS = {"_id", "title", "state", "participantAudienceTotal", "blockedUserIds", "churn", "liveFor",
+                "viewers"}
+_CHURN_KEYS = {"joinsPerMinute", "leavesPerMinute"}
 _VIEWER_KEYS = {"_id", "username", "name", "surname", "profilePhoto", "followersCount", "followingCount",
                 "expertise", "joinedAt", "followedBy"}
 _PHOTO_KEYS = {"_id", "url", "type", "variants", "createdAt", "updatedAt"}
@@ -48,14 +53,18 @@ def export_dataset(dataset: DataSet) -> JsonObject:
             if viewer.followed_by is not None:
                 record["followedBy"] = sorted(viewer.followed_by)
             viewers.append(record)
-        streams.append({
+        head: JsonObject = {
             "_id": stream.id,
             "title": stream.title,
             "state": stream.state.value,
             "participantAudienceTotal": stream.participant_audience_total,
             "blockedUserIds": sorted(stream.blocked_user_ids),
-            "viewers": viewers,
-        })
+        }
+        if stream.churn is not None:
+            head["churn"] = stream.churn.to_json()
+        if stream.live_for_s is not None:
+            head["liveFor"] = format_duration(stream.live_for_s)
+        streams.append({**head, "viewers": viewers})
     return {"format": FORMAT, "seed": dataset.seed, "streams": streams}
 
 
@@ -205,7 +214,32 @@ def _stream_from(raw: Any, place: str) -> Stream:
         participant_audience_total=total,
         audience=ListedAudience(tuple(loaded)),
         blocked_user_ids=reader.id_list("blockedUserIds") or frozenset(),
+        churn=_churn_from(reader.value["churn"], f"{place}.churn") if "churn" in reader.value else None,
+        live_for_s=_live_for_from(reader) if "liveFor" in reader.value else None,
     )
+
+
+def _churn_from(raw: Any, place: str) -> Churn:
+    reader = _Reader(raw, place, _CHURN_KEYS)
+    expected = f"a whole number of viewers a minute from 0 to {MAX_RATE_PER_MINUTE}"
+
+    def rate(value: Any) -> str | None:
+        return None if _check_count(value) is None and value <= MAX_RATE_PER_MINUTE else ""
+
+    return Churn(reader.field("joinsPerMinute", rate, expected), reader.field("leavesPerMinute", rate, expected))
+
+
+def _live_for_from(reader: _Reader) -> int:
+    def check(value: Any) -> str | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return None if value >= 1 else ""
+        try:
+            return None if isinstance(value, str) and parse_duration(value) >= 1 else ""
+        except ValueError:
+            return ""
+
+    value = reader.field("liveFor", check, "a duration of at least 1s, such as \"15m\" or 900 (seconds)")
+    return value if isinstance(value, int) else parse_duration(value)
 
 
 def _viewers_from(raw_viewers: list[Any], place: str) -> Iterator[Viewer]:

@@ -81,6 +81,12 @@ class NamePools:
         return cls(turkish=pool("tr_TR"), international=pool("en_US"), expertise=_unique(jobs))
 
 
+@lru_cache(maxsize=4)
+def name_pools(seed: int) -> NamePools:
+    """The name pools of a seed, drawn once per process."""
+    return NamePools.draw(seed)
+
+
 def _object_id(epoch_s: int, entropy: int, counter: int) -> str:
     """A MongoDB-shaped ObjectId: 4 bytes of time, 5 of entropy, 3 of counter."""
     return f"{epoch_s & 0xFFFFFFFF:08x}{entropy & 0xFFFFFFFFFF:010x}{counter & 0xFFFFFF:06x}"
@@ -104,17 +110,9 @@ class GeneratedAudience:
     def __len__(self) -> int:
         return self._size
 
-    def _names(self, position: int, draw: int) -> tuple[str, str, str]:
-        pool = self._pools.turkish if draw & 0xFF < _TURKISH_SHARE else self._pools.international
-        name = pool.first_names[(draw >> 8) % len(pool.first_names)]
-        surname = pool.last_names[(draw >> 24) % len(pool.last_names)]
-        separator = _USERNAME_SEPARATORS[(draw >> 40) % len(_USERNAME_SEPARATORS)]
-        username = f"{username_part(name)}{separator}{username_part(surname)}{position + 1}"
-        return name, surname, username
-
     def searchable_names(self) -> Sequence[tuple[str, str, str]]:
-        key = self._key
-        return [self._names(position, mix64(key ^ position)) for position in range(self._size)]
+        key, pools = self._key, self._pools
+        return [viewer_names(pools, position, mix64(key ^ position)) for position in range(self._size)]
 
     def viewer(self, position: int) -> Viewer:
         """The viewer at a position, derived on first use and kept (up to a bound, oldest dropped first)."""
@@ -129,36 +127,51 @@ class GeneratedAudience:
         if not 0 <= position < self._size:
             raise IndexError(position)
         draw = mix64(self._key ^ position)
-        detail = mix64(draw)
-        name, surname, username = self._names(position, draw)
-        account_s = _ACCOUNTS_FROM_S + (detail >> 32) % _ACCOUNTS_SPAN_S
-        viewer_id = _object_id(account_s, detail, position)
         joined_at_ms = self._newest_join_ms - position * self._gap_ms - (draw >> 48) % self._gap_ms
-        return Viewer(
-            id=viewer_id,
-            username=username,
-            name=name,
-            surname=surname,
-            profile_photo=self._photo(viewer_id, account_s, detail) if detail & 0xFF < _PHOTO_SHARE else None,
-            followers_count=_skewed_count(detail >> 8, 13.0),
-            following_count=_skewed_count(detail >> 24, 9.0),
-            expertise=self._pools.expertise[(detail >> 40) % len(self._pools.expertise)],
-            joined_at_ms=joined_at_ms,
-        )
+        return derive_viewer(self._pools, draw, position, joined_at_ms)
 
-    @staticmethod
-    def _photo(viewer_id: str, account_s: int, detail: int) -> ProfilePhoto:
-        photo_draw = mix64(detail)
-        created_s = account_s + photo_draw % (90 * 86_400)
-        photo_id = _object_id(created_s, photo_draw >> 16, photo_draw >> 40)
-        host, cdn = _PHOTO_HOSTS
-        return ProfilePhoto(
-            id=photo_id,
-            url=f"{host}/{photo_id}.jpg",
-            variants={size: f"{cdn}/{viewer_id}/{size}.webp" for size in ("40", "76")},
-            created_at_ms=created_s * 1000,
-            updated_at_ms=(created_s + (photo_draw >> 24) % 86_400) * 1000,
-        )
+
+def viewer_names(pools: NamePools, serial: int, draw: int) -> tuple[str, str, str]:
+    """Name, surname and username of the viewer with this serial number and 64-bit draw."""
+    pool = pools.turkish if draw & 0xFF < _TURKISH_SHARE else pools.international
+    name = pool.first_names[(draw >> 8) % len(pool.first_names)]
+    surname = pool.last_names[(draw >> 24) % len(pool.last_names)]
+    separator = _USERNAME_SEPARATORS[(draw >> 40) % len(_USERNAME_SEPARATORS)]
+    username = f"{username_part(name)}{separator}{username_part(surname)}{serial + 1}"
+    return name, surname, username
+
+
+def derive_viewer(pools: NamePools, draw: int, serial: int, joined_at_ms: int) -> Viewer:
+    """A viewer from a 64-bit draw; the serial (unique in its stream) makes the id and username unique."""
+    detail = mix64(draw)
+    name, surname, username = viewer_names(pools, serial, draw)
+    account_s = _ACCOUNTS_FROM_S + (detail >> 32) % _ACCOUNTS_SPAN_S
+    viewer_id = _object_id(account_s, detail, serial)
+    return Viewer(
+        id=viewer_id,
+        username=username,
+        name=name,
+        surname=surname,
+        profile_photo=_photo(viewer_id, account_s, detail) if detail & 0xFF < _PHOTO_SHARE else None,
+        followers_count=_skewed_count(detail >> 8, 13.0),
+        following_count=_skewed_count(detail >> 24, 9.0),
+        expertise=pools.expertise[(detail >> 40) % len(pools.expertise)],
+        joined_at_ms=joined_at_ms,
+    )
+
+
+def _photo(viewer_id: str, account_s: int, detail: int) -> ProfilePhoto:
+    photo_draw = mix64(detail)
+    created_s = account_s + photo_draw % (90 * 86_400)
+    photo_id = _object_id(created_s, photo_draw >> 16, photo_draw >> 40)
+    host, cdn = _PHOTO_HOSTS
+    return ProfilePhoto(
+        id=photo_id,
+        url=f"{host}/{photo_id}.jpg",
+        variants={size: f"{cdn}/{viewer_id}/{size}.webp" for size in ("40", "76")},
+        created_at_ms=created_s * 1000,
+        updated_at_ms=(created_s + (photo_draw >> 24) % 86_400) * 1000,
+    )
 
 
 def _skewed_count(bits: int, scale: float) -> int:

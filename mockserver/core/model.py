@@ -118,13 +118,31 @@ class ListedAudience:
 
 
 @dataclass(frozen=True)
+class Churn:
+    """How fast a live stream's audience changes: viewers joining and leaving per minute (0/0: frozen)."""
+
+    joins_per_minute: int
+    leaves_per_minute: int
+
+    def __str__(self) -> str:
+        return f"{self.joins_per_minute}/{self.leaves_per_minute}"
+
+    def to_json(self) -> JsonObject:
+        return {"joinsPerMinute": self.joins_per_minute, "leavesPerMinute": self.leaves_per_minute}
+
+
+@dataclass(frozen=True)
 class Stream:
+    """A stream; with `churn` its audience moves on the mock's clock, with `live_for_s` it ends."""
+
     id: str
     title: str
     state: StreamState
     participant_audience_total: int
     audience: Audience
     blocked_user_ids: frozenset[str] = field(default_factory=frozenset)
+    churn: Churn | None = None
+    live_for_s: int | None = None
 
     @property
     def is_live(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
+from mockserver.core.avatars import ORIGIN_PLACEHOLDER, with_local_photo
 from mockserver.core.envelope import now_timestamp
 from mockserver.core.follows import is_following, requester_key, viewer_key
 from mockserver.core.model import Viewer
@@ -17,6 +18,7 @@ from mockserver.core.query import ViewerPage
 
 _KEPT_VIEWERS = 200_000
 _KEPT_REQUESTERS = 10_000
+_PLACEHOLDER = ORIGIN_PLACEHOLDER.encode()
 
 
 def _dumps(value: object) -> bytes:
@@ -51,8 +53,9 @@ class ViewerJson:
 class PageRenderer:
     """Renders pages of viewers for a requester, keeping the JSON of the viewers it has rendered."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, *, local_media: bool = False) -> None:
         self._seed = seed
+        self._local_media = local_media
         self._viewers: OrderedDict[tuple[str, str], ViewerJson] = OrderedDict()
         self._requesters: dict[str, int] = {}
 
@@ -60,7 +63,7 @@ class PageRenderer:
         cache_key = (stream_id, viewer.id)
         found = self._viewers.get(cache_key)
         if found is None:
-            found = self._viewers[cache_key] = ViewerJson(viewer)
+            found = self._viewers[cache_key] = ViewerJson(with_local_photo(viewer) if self._local_media else viewer)
             if len(self._viewers) > _KEPT_VIEWERS:
                 self._viewers.popitem(last=False)
         return found
@@ -73,8 +76,9 @@ class PageRenderer:
             key = self._requesters[requester_id] = requester_key(self._seed, requester_id)
         return key
 
-    def render(self, stream_id: str, page: ViewerPage, requester_id: str, timestamp: str | None = None) -> bytes:
-        """The page's 200 envelope, with isFollowing as the requester sees it."""
+    def render(self, stream_id: str, page: ViewerPage, requester_id: str, timestamp: str | None = None,
+               origin: str = "") -> bytes:
+        """The page's 200 envelope, with isFollowing as the requester sees it (local photos at `origin`)."""
         requester = self._requester_key(requester_id)
         items = [self._viewer_json(stream_id, viewer).for_requester(requester_id, requester)
                  for viewer in page.viewers]
@@ -86,8 +90,11 @@ class PageRenderer:
             "hasNextPage": page.has_next_page,
             "hasPrevPage": page.has_prev_page,
         })
+        listed = b",".join(items)
+        if self._local_media:
+            listed = listed.replace(_PLACEHOLDER, origin.encode())
         return b"".join([
-            b'{"isSuccess":true,"statusCode":200,"data":{"list":[', b",".join(items), b'],"pagination":', pagination,
+            b'{"isSuccess":true,"statusCode":200,"data":{"list":[', listed, b'],"pagination":', pagination,
             b',"participantAudienceTotal":', str(page.participant_audience_total).encode(),
             b'},"errors":[],"timestamp":', _dumps(timestamp or now_timestamp()), b"}",
         ])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import random
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,18 +11,20 @@ import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
-from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from mockserver.core.auth import TokenVerifier
-from mockserver.core.dataset import DataSet, default_dataset
+from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_LARGE_AUDIENCE, DataSet, default_dataset
 from mockserver.core.fixtures import load_fixtures
+from mockserver.core.live import LiveData
 from mockserver.core.params import ParameterRules, ValidationFailed
-from mockserver.settings import LOCAL_ORIGINS, LatencyRange, Settings
+from mockserver.settings import LOCAL_ORIGINS, Settings, clock_of
 from mockserver.web.connexion_tuning import decorate_handlers_once, middlewares
 from mockserver.web.errors import HANDLED, envelope_for
 from mockserver.web.handlers import ViewersApi
-from mockserver.web.scenarios import parse_prefer
+from mockserver.web.media import LoggingCORSMiddleware, MediaMiddleware
+from mockserver.web.scenarios import ScenarioMiddleware
+from mockserver.web.watch import FixturesWatcher
 
 
 def load_spec(path: Path) -> dict[str, Any]:
@@ -38,10 +38,9 @@ def load_dataset(settings: Settings) -> DataSet:
     """The data the settings ask for: a fixtures file, else the built-in data set for the seed."""
     if settings.fixtures is not None:
         dataset = load_fixtures(settings.fixtures)
-    elif settings.audience is not None:
-        dataset = default_dataset(settings.seed, large_audience=settings.audience)
     else:
-        dataset = default_dataset(settings.seed)
+        dataset = default_dataset(settings.seed, large_audience=settings.audience or DEFAULT_LARGE_AUDIENCE,
+                                  churn=settings.churn or DEFAULT_CHURN, live_for_s=settings.live_for)
     dataset.build_indexes()
     return dataset
 
@@ -79,33 +78,13 @@ class BearerSecurity:
         return verify
 
 
-class ScenarioMiddleware:
-    """`Prefer: code=…/delay=…` and the global latency, for the API's operations only."""
-
-    def __init__(self, app: ASGIApp, latency: LatencyRange) -> None:
-        self._app = app
-        self._latency = latency
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        routing = scope.get("extensions", {}).get("connexion_routing", {})
-        if scope["type"] != "http" or routing.get("operation_id") is None:
-            await self._app(scope, receive, send)
-            return
-        prefer = [value.decode("latin-1") for key, value in scope["headers"] if key == b"prefer"]
-        scenario = parse_prefer(prefer)
-        delay_ms = scenario.delay_ms
-        if delay_ms is None and not self._latency.is_zero:
-            delay_ms = random.randint(self._latency.low_ms, self._latency.high_ms)
-        if delay_ms:
-            await asyncio.sleep(delay_ms / 1000)
-        scenario.raise_forced_error()
-        await self._app(scope, receive, send)
-
-
 def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
     """The mock server as an ASGI app: builds the data (unless given) and binds the spec's operations."""
     dataset = dataset if dataset is not None else load_dataset(settings)
-    api = ViewersApi(dataset)
+    clock = clock_of(settings)
+    api = ViewersApi(LiveData(dataset, clock), local_media=settings.media == "local", base_url=settings.base_url)
+    if settings.watch and settings.fixtures is not None:
+        FixturesWatcher(settings.fixtures, lambda reloaded: api.replace_data(LiveData(reloaded, clock))).start()
     operations = api.operations()
     verifier = TokenVerifier(settings.jwt_secret, trust_unverified=settings.trust_unverified_tokens)
     app = AsyncApp(
@@ -123,15 +102,16 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
     )
     for error_class in HANDLED:
         app.add_error_handler(error_class, envelope_for)
-    app.add_middleware(ScenarioMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, latency=settings.latency)
+    app.add_middleware(MediaMiddleware, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(ScenarioMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, latency=settings.latency)
     app.add_middleware(
-        CORSMiddleware,
+        LoggingCORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(settings.cors_origins),
         allow_origin_regex=None if settings.cors_origins else LOCAL_ORIGINS,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "Prefer"],
-        expose_headers=["WWW-Authenticate", "Allow", "Retry-After"],
+        expose_headers=["WWW-Authenticate", "Allow", "Retry-After", "Preference-Applied"],
         max_age=600,
     )
     return app

@@ -28,6 +28,8 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from starlette.types import Receive, Scope, Send
 
+from mockserver.web.served_spec import ServedSpecAPI
+
 SWAGGER_PATHS = ("/ui", "/openapi.json")
 
 
@@ -39,7 +41,13 @@ class NamesConvertedOnce(AsyncParameterDecorator):  # type: ignore[misc]
 
 
 class SwaggerUIOnItsPaths(SwaggerUIMiddleware):  # type: ignore[misc]
-    """The Swagger UI middleware, consulted only for the UI and the spec."""
+    """The Swagger UI middleware, consulted only for the UI and the spec (served as `served_spec` makes it)."""
+
+    def add_api(self, specification: Any, base_path: str | None = None, arguments: dict[str, Any] | None = None,
+                **kwargs: Any) -> None:
+        api = ServedSpecAPI(specification, base_path=base_path, arguments=arguments, default=self.default_fn,
+                            **kwargs)
+        self.router.mount(api.base_path, app=api.router)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith(SWAGGER_PATHS):

@@ -18,7 +18,7 @@ from mockserver.core.auth import AuthenticationFailed, PermissionDenied
 from mockserver.core.dataset import StreamNotFound
 from mockserver.core.envelope import error_envelope, to_json_bytes
 from mockserver.core.params import ValidationFailed
-from mockserver.web.scenarios import ScenarioForced, ScenarioRejected
+from mockserver.web.scenarios import ScenarioForced, ScenarioRejected, preferences_applied
 
 logger = logging.getLogger("mockserver")
 
@@ -60,11 +60,14 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def envelope_for(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+def envelope_for(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
     """Connexion's error handler: every registered error class leaves through here."""
     status, details, headers = describe(error)
     if status >= 500 and not isinstance(error, ScenarioForced):
         details = []
+    applied = preferences_applied(request.scope)
+    if applied:
+        headers = {**headers, "Preference-Applied": applied}
     return ConnexionResponse(
         status_code=status,
         mimetype="application/json",
