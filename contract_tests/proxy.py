@@ -1,0 +1,282 @@
+"""`contract-proxy`: a reverse proxy that holds the real traffic of the viewers endpoint to the contract.
+
+    contract-proxy --upstream https://staging.example.com [--port 8081] [--strict] [--report FILE]
+
+Every request goes to the upstream unchanged and every answer comes back unchanged, but for
+hop-by-hop headers (Starlette and uvicorn serve, httpx forwards; nothing here parses HTTP). Each
+answer of GET /api/v1/live-stream/{id}/viewers is also held to the registry's checks and to the
+checks across answers (contract_tests.proxy_watch); other paths pass through, streamed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import email.utils
+import http.cookiejar
+import json
+import sys
+import time
+import zlib
+from collections.abc import AsyncIterator, Sequence
+
+import httpx
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from contract_tests.exchange import Exchange, remember_secret
+from contract_tests.proxy_cors import cors_headers, preflight_answer
+from contract_tests.proxy_report import ProxyLog
+from contract_tests.proxy_settings import ProxySettings
+from contract_tests.proxy_watch import Finding, Watcher, viewers_stream
+
+RawHeaders = list[tuple[bytes, bytes]]
+HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te", b"trailer",
+              b"trailers", b"transfer-encoding", b"upgrade", b"proxy-connection"}
+DECODABLE = {"gzip", "x-gzip", "deflate", "identity"}
+TOKEN_VARIABLE = "TOKEN"  # curl lines say "Authorization: Bearer $TOKEN"
+
+
+def hop_by_hop(headers: RawHeaders) -> set[bytes]:
+    """The hop-by-hop header names: the standard ones and those the Connection header names."""
+    named = {part.strip().lower() for name, value in headers if name.lower() == b"connection"
+             for part in value.split(b",")}
+    return HOP_BY_HOP | named
+
+
+def end_to_end(headers: RawHeaders, *, drop: Sequence[bytes] = ()) -> RawHeaders:
+    skipped = hop_by_hop(headers) | set(drop)
+    return [(name.lower(), value) for name, value in headers if name.lower() not in skipped]
+
+
+def decodable_accept_encoding(value: str) -> str | None:
+    """Accept-Encoding without the codings the proxy cannot read (br, zstd): None when nothing is left."""
+    kept = [part.strip() for part in value.split(",")
+            if part.split(";")[0].strip().lower() in DECODABLE and part.strip()]
+    return ", ".join(kept) or None
+
+
+def decoded(body: bytes, content_encoding: str | None) -> bytes | None:
+    """The body without its content coding; None when the proxy cannot decode it."""
+    coding = (content_encoding or "identity").strip().lower()
+    if coding == "identity":
+        return body
+    try:
+        if coding in {"gzip", "x-gzip"}:
+            return zlib.decompress(body, 16 + zlib.MAX_WBITS)
+        if coding == "deflate":
+            try:
+                return zlib.decompress(body)
+            except zlib.error:
+                return zlib.decompress(body, -zlib.MAX_WBITS)
+    except zlib.error:
+        return None
+    return None
+
+
+def now_timestamp() -> str:
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z"
+
+
+def envelope_response(status: int, errors: list[str], extra: RawHeaders) -> Response:
+    """An answer of the proxy's own, in the API's error envelope."""
+    body = json.dumps({"isSuccess": False, "statusCode": status, "data": None, "errors": errors,
+                       "timestamp": now_timestamp()}, ensure_ascii=False, separators=(",", ":")).encode()
+    response = Response(body, status_code=status, media_type="application/json")
+    response.raw_headers = [*response.raw_headers, (b"date", email.utils.formatdate(usegmt=True).encode()),
+                            *extra]
+    return response
+
+
+class ContractProxy:
+    """The ASGI endpoint: forward, hold viewer answers to the contract, answer back."""
+
+    def __init__(self, settings: ProxySettings, log: ProxyLog, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.log = log
+        self.watcher = Watcher(window=settings.window, window_seconds=settings.window_seconds)
+        no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        self.client = client or httpx.AsyncClient(
+            timeout=settings.timeout, follow_redirects=False, cookies=no_cookies,  # cookies stay the client's own
+            limits=httpx.Limits(max_connections=256, max_keepalive_connections=128))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        try:
+            response = await self.handle(request)
+        except Exception as error:  # a bug of the proxy's own still answers in the envelope, never a trace
+            print(f"contract-proxy: failed on {request.method} {request.url.path}: {type(error).__name__}: {error}",
+                  file=sys.stderr, flush=True)
+            response = self._gateway_error(f"the proxy failed ({type(error).__name__}); see its output",
+                                           request.headers.get("origin"))
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        """The answer to one request: the upstream's, or the proxy's own envelope."""
+        origin = request.headers.get("origin")
+        if (request.method == "OPTIONS" and origin and "access-control-request-method" in request.headers
+                and self.settings.origin_allowed(origin)):
+            return preflight_answer(self.settings, origin, request.headers.get("access-control-request-headers"))
+        stream = viewers_stream(request.url.path) if request.method == "GET" else None
+        headers = end_to_end(request.headers.raw, drop=[b"host"])
+        if stream is not None:
+            headers = self._readable(headers)
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        query = request.scope.get("query_string", b"")
+        url = self.settings.upstream + raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+        body = await request.body()
+        sent = time.monotonic()
+        try:
+            upstream = await self.client.send(
+                self.client.build_request(request.method, url, headers=headers, content=body or None), stream=True)
+        except httpx.TimeoutException:
+            return self._gateway_error(f"the upstream {self.settings.upstream} did not answer within "
+                                       f"{self.settings.timeout:g} s", origin)
+        except httpx.HTTPError as error:
+            return self._gateway_error(f"the upstream {self.settings.upstream} cannot be reached "
+                                       f"({type(error).__name__}: {error or 'no detail'})", origin)
+        answer_headers = cors_headers(self.settings, origin, end_to_end(upstream.headers.raw))
+        if stream is None:
+            return self._streamed(upstream.aiter_raw(), upstream, answer_headers, [])
+        return await self._checked(upstream, answer_headers, request, url, headers, sent, origin)
+
+    @staticmethod
+    def _readable(headers: RawHeaders) -> RawHeaders:
+        """Viewer requests ask only for codings the proxy can read, so that every answer can be checked."""
+        kept: RawHeaders = []
+        for name, value in headers:
+            if name == b"accept-encoding":
+                narrowed = decodable_accept_encoding(value.decode("latin-1"))
+                if narrowed is not None:
+                    kept.append((name, narrowed.encode("latin-1")))
+            else:
+                kept.append((name, value))
+        return kept
+
+    @staticmethod
+    def _streamed(rest: AsyncIterator[bytes], upstream: httpx.Response, headers: RawHeaders,
+                  first: list[bytes]) -> Response:
+        """The answer streamed through: what was read of it already, then the rest as it comes."""
+
+        async def body() -> AsyncIterator[bytes]:
+            for chunk in first:
+                yield chunk
+            try:
+                async for chunk in rest:
+                    yield chunk
+            except httpx.HTTPError:
+                return  # the upstream broke off: so does the answer (its length tells the client)
+            finally:
+                await upstream.aclose()
+
+        response = StreamingResponse(body(), status_code=upstream.status_code)
+        response.raw_headers = headers
+        return response
+
+    async def _checked(self, upstream: httpx.Response, headers: RawHeaders, request: Request, url: str,
+                       request_headers: RawHeaders, sent: float, origin: str | None) -> Response:
+        chunks: list[bytes] = []
+        size = 0
+        raw_chunks = upstream.aiter_raw()
+        try:
+            async for chunk in raw_chunks:
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.settings.max_checked_bytes:
+                    self.log.skipped(f"an answer larger than {self.settings.max_checked_bytes} bytes is streamed "
+                                     "through (--max-checked-bytes)")
+                    return self._streamed(raw_chunks, upstream, headers, chunks)
+        except httpx.HTTPError as error:
+            await upstream.aclose()
+            return self._gateway_error(f"the upstream {self.settings.upstream} broke off its answer "
+                                       f"({type(error).__name__}: {error or 'no detail'})", origin)
+        await upstream.aclose()
+        raw = b"".join(chunks)
+        received = time.monotonic()
+        exchange = self._exchange(request.method, url, request_headers, upstream, raw)
+        label = f"`{request.method} {request.url.path}{'?' + request.url.query if request.url.query else ''}` " \
+                f"HTTP {upstream.status_code} at {dt.datetime.now(dt.UTC):%H:%M:%S} UTC"
+        response = Response(raw, status_code=upstream.status_code)
+        response.raw_headers = headers
+        if exchange is None:
+            return response
+        stream = viewers_stream(request.url.path) or ""
+        if self.settings.strict:
+            findings = self._check(exchange, stream, sent, received, label)
+            if findings:
+                return self._broken(findings, origin)
+            return response
+        response.background = BackgroundTask(self._check, exchange, stream, sent, received, label)
+        return response
+
+    def _exchange(self, method: str, url: str, request_headers: RawHeaders, upstream: httpx.Response,
+                  raw: bytes) -> Exchange | None:
+        content = decoded(raw, upstream.headers.get("content-encoding"))
+        if content is None:
+            self.log.skipped(f"answers with Content-Encoding {upstream.headers.get('content-encoding')!r} cannot "
+                             "be read")
+            return None
+        sent_headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in request_headers}
+        authorization = sent_headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            remember_secret(authorization[7:].strip(), TOKEN_VARIABLE)
+        return Exchange.of(method, url, sent_headers, upstream.status_code, dict(upstream.headers), content)
+
+    def _check(self, exchange: Exchange, stream: str, sent: float, received: float, label: str) -> list[Finding]:
+        findings = self.watcher.check(exchange, stream, sent=sent, received=received)
+        self.log.answer(findings, label)
+        return findings
+
+    def _broken(self, findings: list[Finding], origin: str | None) -> Response:
+        errors = ["Bad Gateway", "contract-proxy: the upstream's answer breaks the contract"]
+        errors += [f"{f.check}: {f.promise} ({f.violation.problem}; received: {f.violation.received})"
+                   for f in findings]
+        names = ", ".join(dict.fromkeys(f.check for f in findings))
+        extra = cors_headers(self.settings, origin, [(b"x-contract-violations", names.encode())])
+        return envelope_response(502, errors, extra)
+
+    def _gateway_error(self, detail: str, origin: str | None) -> Response:
+        return envelope_response(502, ["Bad Gateway", f"contract-proxy: {detail}"], cors_headers(self.settings,
+                                                                                                 origin, []))
+
+
+def create_proxy_app(settings: ProxySettings, log: ProxyLog, client: httpx.AsyncClient | None = None) -> Starlette:
+    """The proxy as an ASGI app; its reports are rewritten while it runs and once more when it stops."""
+    proxy = ContractProxy(settings, log, client)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        async def keep_reports() -> None:
+            while True:
+                await asyncio.sleep(0.5)
+                if log.dirty:
+                    log.write()
+
+        log.write()
+        keeper = asyncio.create_task(keep_reports())
+        try:
+            yield
+        finally:
+            keeper.cancel()
+            log.write()
+            await proxy.client.aclose()
+
+    return Starlette(routes=[Route("/{path:path}", proxy, methods=None)], lifespan=lifespan)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `contract-proxy` command."""
+    from contract_tests.proxy_serve import serve
+
+    return serve(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
