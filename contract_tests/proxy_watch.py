@@ -66,7 +66,8 @@ class Watcher:
     window_seconds: float = 600.0
     _answers: deque[_Answer] = field(default_factory=deque)
     _by_stream: dict[str, deque[_Answer]] = field(default_factory=dict)
-    _holders: dict[tuple[str, str, int], dict[str, list[_Answer]]] = field(default_factory=dict)
+    # For each query (stream, search, limit): each viewer's answers, by page, oldest first.
+    _holders: dict[tuple[str, str, int], dict[str, dict[int, deque[_Answer]]]] = field(default_factory=dict)
     _broken_checks: set[str] = field(default_factory=set)
 
     def check(self, exchange: Exchange, stream: str, *, sent: float, received: float) -> list[Finding]:
@@ -116,9 +117,9 @@ class Watcher:
         holders = self._holders.get((answer.stream, answer.search, answer.limit), {})
         shared: dict[int, tuple[_Answer, list[str]]] = {}
         for viewer_id in answer.ids:
-            for other in holders.get(viewer_id, ()):
-                if other.page != answer.page:
-                    shared.setdefault(id(other), (other, []))[1].append(viewer_id)
+            for page, answers in holders.get(viewer_id, {}).items():
+                if page != answer.page:  # the latest answer of that page is the one to compare with
+                    shared.setdefault(id(answers[-1]), (answers[-1], []))[1].append(viewer_id)
         for other, repeated in shared.values():
             explained = _movement(other, answer)
             if len(repeated) > explained:
@@ -161,7 +162,7 @@ class Watcher:
         self._by_stream.setdefault(answer.stream, deque()).append(answer)
         holders = self._holders.setdefault((answer.stream, answer.search, answer.limit), {})
         for viewer_id in answer.ids:
-            holders.setdefault(viewer_id, []).append(answer)
+            holders.setdefault(viewer_id, {}).setdefault(answer.page, deque()).append(answer)
         while len(self._answers) > self.window:
             self._drop(self._answers.popleft())
 
@@ -170,18 +171,22 @@ class Watcher:
             self._drop(self._answers.popleft())
 
     def _drop(self, answer: _Answer) -> None:
+        """Forget the oldest answer: it is the first of every list it is in."""
         stream_answers = self._by_stream[answer.stream]
-        stream_answers.remove(answer)
+        stream_answers.popleft()
         if not stream_answers:
             del self._by_stream[answer.stream]
         key = (answer.stream, answer.search, answer.limit)
         holders = self._holders[key]
         for viewer_id in answer.ids:
-            kept = [other for other in holders.get(viewer_id, ()) if other is not answer]
-            if kept:
-                holders[viewer_id] = kept
-            else:
-                holders.pop(viewer_id, None)
+            pages = holders.get(viewer_id)
+            if pages is None or answer.page not in pages:
+                continue  # the same viewer twice on one page: already forgotten
+            pages[answer.page].popleft()
+            if not pages[answer.page]:
+                del pages[answer.page]
+            if not pages:
+                del holders[viewer_id]
         if not holders:
             del self._holders[key]
 
