@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 VIEWERS = "/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
 LARGE_STREAM = "64d15f9e2e6c8f4d5a100000"
 CONNECTIONS = 50
-PACE_MS = 200  # each connection waits this long between answers: about 250 requests/s in all
+PACE_MS = 200  # each connection waits 0 to 2 x this long between answers (random): about 250 requests/s in all
 START, END = "<!-- proxy-and-record:start -->", "<!-- proxy-and-record:end -->"
 
 
@@ -40,10 +40,12 @@ def token() -> str:
                           check=True, cwd=REPO).stdout.strip()
 
 
-def wrk(url: str, bearer: str, seconds: int, *, paced: bool, folder: Path) -> WrkResult:
+def wrk(url: str, bearer: str, seconds: int, *, paced: bool, folder: Path,
+        connections: int = CONNECTIONS) -> WrkResult:
     script = folder / "pace.lua"
-    script.write_text(f"function delay()\n  return {PACE_MS}\nend\n")
-    command = [ensure_wrk(), "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "5s",
+    # Random waits, so that the connections do not fall into step and arrive as one burst.
+    script.write_text(f"function delay()\n  return math.random(0, {2 * PACE_MS})\nend\n")
+    command = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s",
                "-H", f"Authorization: Bearer {bearer}", *(["-s", str(script)] if paced else []), url]
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
     return WrkResult.parse(result.stdout)
@@ -66,6 +68,8 @@ def latency(bearer: str, rounds: int, seconds: int, folder: Path) -> list[str]:
                     paced[name].append(wrk(server.probe_url, bearer, seconds, paced=True, folder=folder))
             flood = {name: wrk(server.probe_url, bearer, seconds, paced=False, folder=folder)
                      for name, server in (("direct", mock), ("proxy", proxy))}
+            single = {name: wrk(server.probe_url, bearer, seconds, paced=False, folder=folder, connections=1)
+                      for name, server in (("direct", mock), ("proxy", proxy))}
         finally:
             proxy.stop()
     finally:
@@ -78,8 +82,8 @@ def latency(bearer: str, rounds: int, seconds: int, folder: Path) -> list[str]:
     added_p99 = median("proxy", "p99_ms") - median("direct", "p99_ms")
     errors = sum(r.errors for results in paced.values() for r in results)
     lines = [
-        f"### contract-proxy in front of the mock ({CONNECTIONS} connections, each waiting {PACE_MS} ms between "
-        f"answers; {rounds} rounds of {seconds} s a side, alternating; medians)",
+        f"### contract-proxy in front of the mock ({CONNECTIONS} connections, each waiting 0-{2 * PACE_MS} ms "
+        f"between answers; {rounds} rounds of {seconds} s a side, alternating; medians)",
         "",
         "| path | requests/s | p50 ms | p99 ms | errors |",
         "| --- | --- | --- | --- | --- |",
@@ -94,6 +98,9 @@ def latency(bearer: str, rounds: int, seconds: int, folder: Path) -> list[str]:
               "Context, one flood round a side (no pacing: as many requests as the 50 connections can send):", "",
               "| path | requests/s | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
     lines += [f"| {name} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} |" for name, r in flood.items()]
+    lines += ["", "Context, one connection back to back (what a request costs without any queue):", "",
+              "| path | requests/s | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | {r.requests_per_s:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} |" for name, r in single.items()]
     return lines
 
 
@@ -151,8 +158,9 @@ def write_section(path: Path, lines: list[str]) -> None:
     """Replace (or add) this script's section of BENCHMARKS.md, leaving the rest as it is."""
     text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     section = "\n".join([START, "## contract-proxy and recording", "",
-                         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} with `python -m benchmarks.proxy_latency`"
-                         " on the machine described above; all traffic on loopback.", "", *lines, END])
+                         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} with "
+                         "`python -m benchmarks.proxy_latency` on the machine described above, on loopback.",
+                         "", *lines, END])
     if START in text and END in text:
         text = text[: text.index(START)] + section + text[text.index(END) + len(END):]
     else:
@@ -169,7 +177,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         rounds, seconds = (1, 3) if arguments.quick else (3, 10)
         lines = latency(bearer, rounds, seconds, Path(folder))
-        lines += [""] + record_million(bearer, 50_000 if arguments.quick else 1_000_000, 2, Path(folder))
+        lines += ["", *record_million(bearer, 50_000 if arguments.quick else 1_000_000, 2, Path(folder))]
     print("\n".join(lines))
     if not arguments.quick:
         write_section(arguments.output, lines)
