@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -55,6 +56,14 @@ def banner(settings: ProxySettings, port: int) -> str:
     ])
 
 
+class _Stopped(Exception):
+    """SIGTERM, after uvicorn's graceful shutdown."""
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise _Stopped
+
+
 def serve(argv: Sequence[str] | None = None) -> int:
     """Serve until stopped; 0 when every answer kept the contract, 1 when some broke it, 2 for bad options."""
     try:
@@ -69,9 +78,11 @@ def serve(argv: Sequence[str] | None = None) -> int:
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, date_header=False,
                             lifespan="on", timeout_graceful_shutdown=5)
     print(banner(settings, sock.getsockname()[1]), flush=True)
+    # uvicorn stops gracefully on SIGINT and SIGTERM, then raises the signal again: end here for both.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Stopped):
         pass
     finally:
         log.write()

@@ -59,9 +59,9 @@ def start_proxy(upstream: str, *args: str, env: dict[str, str] | None = None) ->
     return proxy
 
 
-def stop_proxy(proxy: LiveProxy) -> tuple[int, str]:
-    """Stop the proxy as Ctrl-C does; its exit status and stderr."""
-    proxy.process.send_signal(signal.SIGINT)
+def stop_proxy(proxy: LiveProxy, stop: signal.Signals = signal.SIGINT) -> tuple[int, str]:
+    """Stop the proxy as Ctrl-C does (or as told); its exit status and stderr."""
+    proxy.process.send_signal(stop)
     status = proxy.process.wait(timeout=15)
     stop_process(proxy.process, proxy.reader)
     if proxy.process.stderr is not None:
@@ -300,6 +300,13 @@ def test_a_bad_option_is_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr == "contract-proxy: --upstream has value 'ftp://x': not an http(s) URL such as " \
                             "https://staging.example.com\n"
+
+
+def test_a_terminated_proxy_still_says_what_it_saw(tmp_path: Path) -> None:
+    proxy = start_proxy("http://127.0.0.1:9", "--report", str(tmp_path / "r.md"))
+    status, stderr = stop_proxy(proxy, signal.SIGTERM)
+    assert status == 0 and stderr.endswith("contract-proxy: 0 answer(s) checked; no promise broken\n")
+    assert (tmp_path / "r.md").read_text().startswith("# Contract report: the contract is KEPT so far")
 
 
 def test_ctrl_c_leaves_both_reports_and_exit_1_after_a_broken_promise(tmp_path: Path, token: str) -> None:
