@@ -174,10 +174,14 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
     arguments = parser.parse_args()
     bearer = token()
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         rounds, seconds = (1, 3) if arguments.quick else (3, 10)
         lines = latency(bearer, rounds, seconds, Path(folder))
         lines += ["", *record_million(bearer, 50_000 if arguments.quick else 1_000_000, 2, Path(folder))]
+    lines += ["", f"Load average of the machine (1 minute, {os.cpu_count()} cores) when this run started: "
+              f"{load_before:.1f}; when it ended: {os.getloadavg()[0]:.1f}. Other work on the machine shares the "
+              "cores with the mock, the proxy, wrk and the recorder, and every hop waits for a core."]
     print("\n".join(lines))
     if not arguments.quick:
         write_section(arguments.output, lines)

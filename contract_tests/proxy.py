@@ -3,10 +3,9 @@
     contract-proxy --upstream https://staging.example.com [--port 8081] [--strict] [--report FILE]
 
 Every request goes to the upstream unchanged and every answer comes back unchanged, but for
-hop-by-hop headers (Starlette and uvicorn serve, httpcore, httpx's transport, forwards; nothing here
-parses HTTP). Each
-answer of GET /api/v1/live-stream/{id}/viewers is also held to the registry's checks and to the
-checks across answers (contract_tests.proxy_watch); other paths pass through, streamed.
+hop-by-hop headers (Starlette and uvicorn serve; httpcore, httpx's transport, forwards; nothing here
+parses HTTP). Each answer of GET /api/v1/live-stream/{id}/viewers is also held to the registry's checks
+and to the checks across answers (contract_tests.proxy_watch); other paths pass through, streamed.
 """
 
 from __future__ import annotations
@@ -14,12 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import email.utils
 import itertools
-import json
 import sys
 import time
-import zlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
@@ -36,67 +32,12 @@ from contract_tests.proxy_cors import cors_headers, preflight_answer
 from contract_tests.proxy_report import ProxyLog
 from contract_tests.proxy_settings import ProxySettings
 from contract_tests.proxy_watch import Finding, Watcher, viewers_stream
+from contract_tests.proxy_wire import RawHeaders, decodable_accept_encoding, decoded, end_to_end, envelope_response
 
-RawHeaders = list[tuple[bytes, bytes]]
-HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te", b"trailer",
-              b"trailers", b"transfer-encoding", b"upgrade", b"proxy-connection"}
-DECODABLE = {"gzip", "x-gzip", "deflate", "identity"}
 CLIENT_SHARDS = 16
 UPSTREAM_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, httpcore.ProxyError,
                    OSError)
 TOKEN_VARIABLE = "TOKEN"  # curl lines say "Authorization: Bearer $TOKEN"
-
-
-def hop_by_hop(headers: RawHeaders) -> set[bytes]:
-    """The hop-by-hop header names: the standard ones and those the Connection header names."""
-    named = {part.strip().lower() for name, value in headers if name.lower() == b"connection"
-             for part in value.split(b",")}
-    return HOP_BY_HOP | named
-
-
-def end_to_end(headers: RawHeaders, *, drop: Sequence[bytes] = ()) -> RawHeaders:
-    skipped = hop_by_hop(headers) | set(drop)
-    return [(name.lower(), value) for name, value in headers if name.lower() not in skipped]
-
-
-def decodable_accept_encoding(value: str) -> str | None:
-    """Accept-Encoding without the codings the proxy cannot read (br, zstd): None when nothing is left."""
-    kept = [part.strip() for part in value.split(",")
-            if part.split(";")[0].strip().lower() in DECODABLE and part.strip()]
-    return ", ".join(kept) or None
-
-
-def decoded(body: bytes, content_encoding: str | None) -> bytes | None:
-    """The body without its content coding; None when the proxy cannot decode it."""
-    coding = (content_encoding or "identity").strip().lower()
-    if coding == "identity":
-        return body
-    try:
-        if coding in {"gzip", "x-gzip"}:
-            return zlib.decompress(body, 16 + zlib.MAX_WBITS)
-        if coding == "deflate":
-            try:
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -zlib.MAX_WBITS)
-    except zlib.error:
-        return None
-    return None
-
-
-def now_timestamp() -> str:
-    now = dt.datetime.now(dt.UTC)
-    return f"{now:%Y-%m-%dT%H:%M:%S}.{now.microsecond // 1000:03d}Z"
-
-
-def envelope_response(status: int, errors: list[str], extra: RawHeaders) -> Response:
-    """An answer of the proxy's own, in the API's error envelope."""
-    body = json.dumps({"isSuccess": False, "statusCode": status, "data": None, "errors": errors,
-                       "timestamp": now_timestamp()}, ensure_ascii=False, separators=(",", ":")).encode()
-    response = Response(body, status_code=status, media_type="application/json")
-    response.raw_headers = [*response.raw_headers, (b"date", email.utils.formatdate(usegmt=True).encode()),
-                            *extra]
-    return response
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ class _Answer:
     audience_total: Any
     sent: float
     received: float
-    exchange: Exchange
+    exchange: Exchange | None  # the answer being checked; dropped once it is remembered (a window of parsed
+    # bodies would hold hundreds of thousands of objects for the garbage collector to walk)
 
 
 def viewers_stream(path: str) -> str | None:
@@ -77,6 +78,7 @@ class Watcher:
         if answer is not None:
             self._forget(older_than=received - self.window_seconds)
             findings += self._across(answer)
+            answer.exchange = None
             self._remember(answer)
         return findings
 
@@ -125,7 +127,7 @@ class Watcher:
             if len(repeated) > explained:
                 search = f", search {answer.search!r}" if answer.search else ""
                 fail("pagination_partition", f"pages {other.page} and {answer.page} of one query "
-                     f"(limit {answer.limit}{search}) share viewers", answer.exchange,
+                     f"(limit {answer.limit}{search}) share viewers", _exchange(answer),
                      received=f"{len(repeated)} viewer(s) on both pages, e.g. {repeated[:3]}; the audience moved "
                               f"by at most {explained} between the two answers",
                      expected="every viewer on one page only")
@@ -143,7 +145,7 @@ class Watcher:
             return
         if answer.audience_total < before.audience_total:
             fail("pagination_audience_total_stable", "participantAudienceTotal fell from one answer to the next",
-                 answer.exchange, received=f"{before.audience_total} (page {before.page}, {_query(before)}), then "
+                 _exchange(answer), received=f"{before.audience_total} (page {before.page}, {_query(before)}), then "
                  f"{answer.audience_total} (page {answer.page}, {_query(answer)})",
                  expected=f"{before.audience_total} or more: the whole audience only grows")
 
@@ -152,7 +154,7 @@ class Watcher:
         if before is None or before.audience_total != answer.audience_total:
             return  # someone joined between the two answers: totalItems may have moved either way
         if answer.total_items > before.total_items:
-            fail("pagination_stable_totals", "totalItems grew while nobody joined the stream", answer.exchange,
+            fail("pagination_stable_totals", "totalItems grew while nobody joined the stream", _exchange(answer),
                  received=f"totalItems {before.total_items} on page {before.page}, then {answer.total_items} on "
                  f"page {answer.page} ({_query(answer)}), participantAudienceTotal {answer.audience_total} on both",
                  expected=f"at most {before.total_items}: without a join, only leaves move totalItems")
@@ -189,6 +191,11 @@ class Watcher:
                 del holders[viewer_id]
         if not holders:
             del self._holders[key]
+
+
+def _exchange(answer: _Answer) -> Exchange:
+    assert answer.exchange is not None, "only the answer being checked is reported"
+    return answer.exchange
 
 
 def _whole(value: Any) -> bool:

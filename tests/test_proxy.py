@@ -21,9 +21,10 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.proxy import create_proxy_app, decodable_accept_encoding, end_to_end
+from contract_tests.proxy import create_proxy_app
 from contract_tests.proxy_report import ProxyLog
 from contract_tests.proxy_settings import ProxySettings, ProxySettingsError, load_settings
+from contract_tests.proxy_wire import decodable_accept_encoding, end_to_end
 from contract_tests.target import stop_process
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID
 from tests import test_browser

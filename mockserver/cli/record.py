@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -28,12 +29,15 @@ from mockserver.cli.record_client import RecordError, ViewersClient, token_subje
 from mockserver.core.anonymize import anonymize_viewer
 from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
 from mockserver.core.fixtures import FORMAT, FixtureError, load_fixtures
-from mockserver.core.model import parse_timestamp
+from mockserver.core.model import format_timestamp, parse_timestamp
 from mockserver.settings import DEFAULT_SPEC_PATH
 
 _FIXTURE_FIELDS = ("_id", "username", "name", "surname", "profilePhoto", "followersCount", "followingCount",
                    "expertise", "joinedAt")
 _API_ONLY_FIELDS = {"isFollowing"}
+_KNOWN_FIELDS = frozenset(_FIXTURE_FIELDS) | _API_ONLY_FIELDS
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for a million lines, not one each
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 # Up to this many viewers the file is loaded as the mock loads it before it replaces the output (a few
 # seconds); a larger one is checked by the mock when it starts on it (about a minute for a million).
 LOAD_CHECK_VIEWERS = 200_000
@@ -137,7 +141,7 @@ class Recorder:
         recording.audience_total = int(expected[1] or 0)
         progress = Progress(self.progress_stream, f"{stream_id} walk {recording.walks}", max(total_pages, 1))
         seen: set[str] = set()
-        previous_key: tuple[int, str] | None = None
+        previous_key: tuple[str, str] | None = None
         moved = ""
         for number, data in enumerate(self._pages(stream_id, first, total_pages), start=1):
             totals = (data["pagination"].get("totalItems"), data.get("participantAudienceTotal"))
@@ -156,8 +160,9 @@ class Recorder:
                         return moved
                     continue
                 seen.add(viewer_id)
-                key = (-joined_ms(viewer["joinedAt"]), viewer_id)
-                if previous_key is not None and key < previous_key:
+                key = (order_time(viewer.get("joinedAt")), viewer_id)
+                if previous_key is not None and (key[0] > previous_key[0] or (key[0] == previous_key[0]
+                                                 and key[1] < previous_key[1])):  # newest first, ties by _id
                     recording.out_of_order += 1
                 previous_key = key
                 spool.write(("," if recording.viewers else "") + "\n      " + self._fixture_line(viewer, recording))
@@ -186,20 +191,24 @@ class Recorder:
                     future.cancel()
 
     def _fixture_line(self, viewer: dict[str, Any], recording: StreamRecording) -> str:
-        recording.extra_fields.update(set(viewer) - set(_FIXTURE_FIELDS) - _API_ONLY_FIELDS)
+        extra = viewer.keys() - _KNOWN_FIELDS
+        if extra:
+            recording.extra_fields.update(extra)
         record = {key: viewer[key] for key in _FIXTURE_FIELDS if key in viewer}
         if self.anonymize:
             record = anonymize_viewer(record)
         if isinstance(viewer.get("isFollowing"), bool):
             record["followedBy"] = self.followers if viewer["isFollowing"] else []
-        return json.dumps(record, ensure_ascii=False)
+        return _ENCODE(record)
 
 
-def joined_ms(text: Any) -> int:
-    """A joinedAt in milliseconds; RecordError when the API sent no date-time."""
+def order_time(text: Any) -> str:
+    """A joinedAt as the mock writes it, which sorts as time does; RecordError when it is no date-time."""
+    if isinstance(text, str) and _CANONICAL_TIME.fullmatch(text):
+        return text  # the usual case, without parsing a million dates
     try:
-        return parse_timestamp(text)
-    except (TypeError, ValueError):
+        return format_timestamp(parse_timestamp(text))
+    except (TypeError, ValueError, OverflowError):
         raise RecordError(f"a viewer's joinedAt is {text!r}, not an RFC 3339 date-time: the API breaks its "
                           "contract (contract-proxy or the contract suite tell more)") from None
 
