@@ -12,6 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from mockserver.cli.record import add_record_parser, record
 from mockserver.core.auth import mint_token
 from mockserver.core.clock import format_duration
 from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     fixture_commands = fixtures.add_subparsers(dest="fixtures_command", metavar="ACTION", required=True)
     export = fixture_commands.add_parser("export", parents=[data_options], help="write the data set as JSON")
     export.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
+    add_record_parser(fixture_commands)
     return parser
 
 
@@ -135,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(settings)
         if command == "token":
             return print_token(settings, arguments)
+        if command == "fixtures" and arguments.fixtures_command == "record":
+            return record(arguments)
         dataset = _dataset(settings)
         if command == "streams":
             return print_streams(LiveData(dataset, clock_of(settings)), as_json=arguments.json)
