@@ -20,7 +20,7 @@ from hypothesis import settings
 from contract_tests.checks import CHECKS
 from contract_tests.deviations import AllowanceError, parse_allowances
 from contract_tests.ledger import LEDGER
-from contract_tests.pacing import Pacer
+from contract_tests.pacing import OutOfTime, Pacer
 from contract_tests.preflight import preflight
 from contract_tests.profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
 from contract_tests.promises import PROMISES
@@ -122,6 +122,8 @@ def _preflight(target: Target, pacer: Pacer, run: RunSettings) -> str | None:
     api = ViewersApi(target, pacer, run.timeout_s)
     try:
         return preflight(target, api)
+    except OutOfTime as stop:
+        return str(stop)
     finally:
         api.close()
 

@@ -30,8 +30,11 @@ def _details(exchange: Exchange) -> Any:
     return body.get("errors") if isinstance(body, dict) and "errors" in body else exchange.text[:200]
 
 
-def _unreachable(target: Target, error: ContractViolation) -> str:
+def _unreachable(target: Target, error: ContractViolation, timeout_s: float) -> str:
     text = error.received
+    if "Timeout" in text:
+        return (f"{target.base_url} did not answer within CONTRACT_TIMEOUT={timeout_s:g} s, twice ({text}): raise "
+                "the timeout, or check the URL")
     if "SSL" in text or "TLS" in text or "record layer" in text:
         plain = "http://" + target.base_url.removeprefix("https://")
         try:
@@ -52,7 +55,7 @@ def preflight(target: Target, api: ViewersApi) -> str | None:
     try:
         first = api.viewers(params={"limit": 1}, checked=False)
     except ContractViolation as error:
-        return _unreachable(target, error)
+        return _unreachable(target, error, api.timeout_s)
     status, details = first.status, _details(first)
     if status == 401:
         return f"the target refuses CONTRACT_TOKEN (HTTP 401, {details}): give a valid, unexpired bearer token"

@@ -161,6 +161,7 @@ class ViewersApi:
     def __init__(self, target: Target, pacer: Pacer | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.target = target
         self.pacer = pacer or Pacer()
+        self.timeout_s = timeout_s
         self._client = httpx.Client(base_url=target.base_url, timeout=timeout_s)
         self._pool = ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS, thread_name_prefix="contract")
         remember_secret(target.token, "CONTRACT_TOKEN")

@@ -172,6 +172,12 @@ def test_an_unknown_allowed_check_is_a_set_up_error(tmp_path: Path) -> None:
     assert_untestable(run, "CONTRACT_ALLOW names 'no_such_check', which is not a check of the suite")
 
 
+@pytest.mark.parametrize("realistic", ["--latency 1500"], indirect=True)
+def test_a_target_slower_than_the_timeout_is_a_set_up_error(realistic: LiveMock, tmp_path: Path) -> None:
+    run = run_suite(realistic.base_url, tmp_path, CONTRACT_TIMEOUT="0.3")
+    assert_untestable(run, f"{realistic.base_url} did not answer within CONTRACT_TIMEOUT=0.3 s, twice")
+
+
 @pytest.mark.parametrize("realistic", ["--rate-limit 4"], indirect=True)
 def test_throttling_past_the_time_budget_is_a_set_up_error(realistic: LiveMock, tmp_path: Path) -> None:
     run = run_suite(realistic.base_url, tmp_path, CONTRACT_TIME_BUDGET="3")
