@@ -35,15 +35,21 @@ def audience_state(exchange: Exchange) -> tuple[int, int] | None:
     return None
 
 
-def changes_across(exchanges: Sequence[Exchange]) -> int:
-    """A lower bound of the joins and leaves between the first and last of these answers (in order):
-    the growth of participantAudienceTotal (joins) plus every move of totalItems."""
+def joins_and_leaves(exchanges: Sequence[Exchange]) -> tuple[int, int]:
+    """Lower bounds of the joins and leaves between answers of one query, in the order requested: a join
+    raises participantAudienceTotal (a newcomer) or totalItems (someone back); a leave lowers totalItems."""
     states = [state for state in map(audience_state, exchanges) if state is not None]
-    if len(states) < 2:
-        return 0
-    audiences = [audience for _, audience in states]
-    moves = sum(abs(b[0] - a[0]) for a, b in itertools.pairwise(states))
-    return max(0, max(audiences) - min(audiences)) + moves
+    joins = leaves = 0
+    for (total_before, audience_before), (total_after, audience_after) in itertools.pairwise(states):
+        joined = max(0, audience_after - audience_before, total_after - total_before)
+        joins += joined
+        leaves += joined - (total_after - total_before)
+    return joins, leaves
+
+
+def changes_across(exchanges: Sequence[Exchange]) -> int:
+    """How often, at least, the audience moved between these answers of one query (joins plus leaves)."""
+    return sum(joins_and_leaves(exchanges))
 
 
 def audience_shrinks(exchanges: Sequence[Exchange]) -> tuple[Exchange, Exchange] | None:
@@ -106,12 +112,20 @@ class PartitionFindings:
     repeated: list[Any]
     listed: int  # viewers met, each once
     total_items: int  # the last page's totalItems
-    changes: int
+    joins: int
+    leaves: int
+
+    @property
+    def changes(self) -> int:
+        return self.joins + self.leaves
 
     def explained_by_churn(self, complete: bool) -> bool:
-        """A join shifts later pages forward (one repeat), a leave backward (one missed): no more."""
+        """A join shifts the later pages forward (one repeat at most), a leave backward (one viewer missed).
+        Each move also changes the size by up to two: a newcomer on a page already read is never met and
+        pushes one viewer past the last page the walk asked for; a leaver already met is no longer counted.
+        More repeats than joins, or a size further off than that, is a bug."""
         gap = abs(self.listed - self.total_items) if complete else 0
-        return self.changes > 0 and self.repeats <= self.changes and gap <= self.changes
+        return self.changes > 0 and self.repeats <= self.joins and gap <= 2 * self.changes
 
 
 def partition_findings(pages: Sequence[Exchange]) -> PartitionFindings:
@@ -122,4 +136,4 @@ def partition_findings(pages: Sequence[Exchange]) -> PartitionFindings:
     repeated = [viewer_id for viewer_id, count in counts.items() if count > 1]
     last_state = next((state for state in map(audience_state, reversed(pages)) if state is not None), (0, 0))
     return PartitionFindings(sum(count - 1 for count in counts.values()), repeated, len(counts), last_state[0],
-                             changes_across(pages))
+                             *joins_and_leaves(pages))
