@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import random
@@ -41,6 +42,10 @@ class Viewer:
                 "joinedAt": joined.isoformat(timespec="milliseconds").replace("+00:00", "Z")}
 
 
+def _newest_first(viewer: Viewer) -> tuple[int, str]:
+    return -viewer.joined_ms, viewer.id
+
+
 class LiveAudience:
     """Viewers newest first (ties by _id); join() and leave() may run while pages are read."""
 
@@ -51,9 +56,9 @@ class LiveAudience:
         self._clock_ms = 1_771_410_600_000
         self.viewers: list[Viewer] = []
         self.participants = 0
-        for _ in range(size):
-            self._add(self._new_viewer(same_second=self._random.random() < 0.4))
-        self.participants += size // 3  # people who took part earlier and left
+        self.viewers = [self._new_viewer(same_second=self._random.random() < 0.4) for _ in range(size)]
+        self.viewers.sort(key=_newest_first)
+        self.participants = size + size // 3  # with the people who took part earlier and left
 
     def _new_viewer(self, same_second: bool) -> Viewer:
         self._serial += 1
@@ -66,8 +71,7 @@ class LiveAudience:
                       self._random.randint(0, 800), self._random.random() < 0.8)
 
     def _add(self, viewer: Viewer) -> None:
-        self.viewers.append(viewer)
-        self.viewers.sort(key=lambda v: (-v.joined_ms, v.id))
+        bisect.insort(self.viewers, viewer, key=_newest_first)
         self.participants += 1
 
     def join(self) -> None:
