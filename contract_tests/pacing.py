@@ -23,7 +23,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 GATEWAY_STATUSES = frozenset({502, 503, 504})
 LONGEST_WAIT_S = 60.0  # the longest single Retry-After the suite honours before it gives up on the target
 MOST_THROTTLES_IN_A_ROW = 8  # throttled answers to one request before the suite gives up on the target
-DEFAULT_TIME_BUDGET_S = 1800.0
+DEFAULT_TIME_BUDGET_S = 3600.0
 
 
 class OutOfTime(BaseException):
