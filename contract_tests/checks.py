@@ -28,7 +28,6 @@ from contract_tests.violations import ContractViolation
 
 CheckFunction = Callable[[Exchange], None]
 ENVELOPE_KEYS = {"isSuccess", "statusCode", "data", "errors", "timestamp"}
-_OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
 _RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
 
 
@@ -297,52 +296,6 @@ def search_soundness(exchange: Exchange) -> None:
              f"username contains {term!r}")
 
 
-def viewers_of(exchange: Exchange) -> list[dict[str, Any]]:
-    data = page_data(exchange)
-    return [v for v in data["list"] if isinstance(v, dict)] if data else []
-
-
-@contract_check("Viewer and photo _id values are ObjectIds (24 hexadecimal digits).")
-def types_object_ids(exchange: Exchange) -> None:
-    for viewer in viewers_of(exchange):
-        photo = viewer.get("profilePhoto")
-        for where, value in (("_id", viewer.get("_id")),
-                             ("profilePhoto._id", photo.get("_id") if isinstance(photo, dict) else None)):
-            if value is not None and not (isinstance(value, str) and _OBJECT_ID.fullmatch(value)):
-                fail("types_object_ids", f"a viewer's {where} is not an ObjectId", exchange, received=repr(value),
-                     expected="24 hexadecimal digits")
-
-
-@contract_check("joinedAt, createdAt and updatedAt are real RFC 3339 date-times.")
-def types_timestamps(exchange: Exchange) -> None:
-    for viewer in viewers_of(exchange):
-        photo_value = viewer.get("profilePhoto")
-        photo: dict[str, Any] = photo_value if isinstance(photo_value, dict) else {}
-        for where, value in (("joinedAt", viewer.get("joinedAt")), ("profilePhoto.createdAt", photo.get("createdAt")),
-                             ("profilePhoto.updatedAt", photo.get("updatedAt"))):
-            if (value is not None or where == "joinedAt") and parse_rfc3339(value) is None:
-                fail("types_timestamps", f"viewer {viewer.get('_id')}'s {where} is not a date-time", exchange,
-                     received=repr(value), expected="an RFC 3339 date-time")
-
-
-@contract_check("followersCount and followingCount are whole numbers, never negative.")
-def types_counts(exchange: Exchange) -> None:
-    for viewer in viewers_of(exchange):
-        for key in ("followersCount", "followingCount"):
-            value = viewer.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                fail("types_counts", f"viewer {viewer.get('_id')}'s {key} is not a count", exchange,
-                     received=repr(value), expected="an integer >= 0")
-
-
-@contract_check("isFollowing is a real boolean, not a string or a number.")
-def types_is_following(exchange: Exchange) -> None:
-    for viewer in viewers_of(exchange):
-        if not isinstance(viewer.get("isFollowing"), bool):
-            fail("types_is_following", f"viewer {viewer.get('_id')}'s isFollowing is not a boolean", exchange,
-                 received=repr(viewer.get("isFollowing")), expected="true or false")
-
-
 def expect_status(check: str, exchange: Exchange, expected: int | set[int], promise: str) -> None:
     """A promise about the status of one request, named for the report."""
     allowed = {expected} if isinstance(expected, int) else expected
@@ -351,5 +304,13 @@ def expect_status(check: str, exchange: Exchange, expected: int | set[int], prom
              expected=" or ".join(f"HTTP {status}" for status in sorted(allowed)))
 
 
-# The checks of methods the contract does not document, and of undocumented fields, register on import.
+# The checks of viewers' types, of methods the contract does not document and of undocumented fields
+# live in modules of their own; they register on import, and stay reachable from here.
 from contract_tests import undocumented  # noqa: E402, F401
+from contract_tests.viewer_types import (  # noqa: E402, F401
+    types_counts,
+    types_is_following,
+    types_object_ids,
+    types_timestamps,
+    viewers_of,
+)
