@@ -118,6 +118,13 @@ def test_metacharacters_are_plain_characters(api: ViewersApi, term: str) -> None
     # Soundness (no result without the literal term) is held by search_soundness on the answer.
 
 
+@pytest.mark.parametrize("term", ["0 ", " a", "e ", "\u00a0ay", "a\ufeff"])
+def test_spaces_around_a_term_are_kept_or_trimmed(api: ViewersApi, term: str) -> None:
+    """The documentation leaves it open: search_soundness accepts the term as sent or trimmed, nothing else."""
+    exchange = api.viewers(params={"search": term, "limit": paging_rules().max_limit})
+    expect_status("search_any_term", exchange, {200, 400}, f"the search {term!r} is answered, never with a 5xx")
+
+
 def test_a_very_long_term_is_answered(api: ViewersApi, suite_profile: SuiteProfile) -> None:
     lengths = (1_000, suite_profile.longest_search_term)
     answers = api.gather([partial(api.viewers, params={"search": "ab" * (length // 2)}) for length in lengths])
