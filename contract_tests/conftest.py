@@ -1,12 +1,14 @@
-"""Target resolution, profiles, seed and report of the contract suite.
+"""Target resolution, profiles, seed, pacing, allowed deviations and report of the contract suite.
 
-Every option has an equal CONTRACT_* environment variable; options win.
+Every option has an equal CONTRACT_* environment variable; options win. A set-up mistake is one line and
+exit status 4, with a report and a JUnit file that say the target could not be tested and why.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,17 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
+from contract_tests.checks import CHECKS
+from contract_tests.deviations import AllowanceError, parse_allowances
+from contract_tests.ledger import LEDGER
+from contract_tests.pacing import OutOfTime, Pacer
+from contract_tests.preflight import preflight
 from contract_tests.profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
+from contract_tests.promises import PROMISES
 from contract_tests.report import ContractReport
 from contract_tests.rules import spec_path
+from contract_tests.run_settings import RUN_VARIABLES, RunSettings, run_settings
+from contract_tests.sessions import PacedSession
 from contract_tests.target import (
     VARIABLES,
     BundledMock,
@@ -26,13 +36,15 @@ from contract_tests.target import (
     ViewersApi,
     check_given,
     given_values,
-    preflight,
     resolve_target,
 )
 
 _REPORT_KEY = pytest.StashKey[ContractReport]()
 _PROFILE = pytest.StashKey[SuiteProfile]()
 _SEED = pytest.StashKey[int]()
+_RUN = pytest.StashKey[RunSettings]()
+_PACER = pytest.StashKey[Pacer]()
+_TARGET = pytest.StashKey[Target]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +52,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for name, variable in VARIABLES.items():
         group.addoption(f"--contract-{name.replace('_', '-')}", dest=f"contract_{name}", default=None,
                         help=f"(env {variable})")
+    for name, (variable, text) in RUN_VARIABLES.items():
+        group.addoption(f"--contract-{name.replace('_', '-')}", dest=f"contract_{name}", default=None,
+                        help=f"{text} (env {variable})")
     group.addoption("--contract-profile", dest="contract_profile", default=None,
                     help=f"fast (default) or deep (env {PROFILE_VARIABLE})")
     group.addoption("--contract-seed", dest="contract_seed", default=None,
@@ -53,39 +68,83 @@ def _option(config: pytest.Config, name: str, variable: str) -> str | None:
     return str(value) if value else os.environ.get(variable) or None
 
 
+def _set_but_empty(config: pytest.Config) -> None:
+    """An empty CONTRACT_BASE_URL is an unset CI variable, not a wish to test the bundled mock."""
+    option = config.getoption("contract_base_url")
+    if option is not None and not option.strip():
+        raise TargetError("--contract-base-url is empty: give the deployment's root URL, or leave the option out "
+                          "to test the bundled mock")
+    if option is None and "CONTRACT_BASE_URL" in os.environ and not os.environ["CONTRACT_BASE_URL"].strip():
+        raise TargetError("CONTRACT_BASE_URL is set but empty (an unset CI variable?): give the deployment's root "
+                          "URL, or unset it to test the bundled mock")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    report_path = Path(_option(config, "contract_report", "CONTRACT_REPORT") or "reports/contract-report.md")
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = os.environ.get("CONTRACT_JUNIT") or str(report_path.with_name("contract-junit.xml"))
     options = {name: config.getoption(f"contract_{name}") for name in VARIABLES}
+    base_url = given_values(options, os.environ)["base_url"]
+    report = ContractReport(report_path, Path(config.option.xmlpath),
+                            target=f"the deployment at {base_url}" if base_url else "the bundled mock")
     try:
+        _set_but_empty(config)
         check_given(given_values(options, os.environ))
         profile = profile_named(_option(config, "contract_profile", PROFILE_VARIABLE) or "fast")
         seed_text = _option(config, "contract_seed", "CONTRACT_SEED")
         if seed_text is not None and not seed_text.strip().isdigit():
             raise TargetError(f"CONTRACT_SEED has value {seed_text!r}: not a whole number")
-    except (TargetError, ValueError) as error:
-        raise pytest.UsageError(str(error)) from None
+        run = run_settings({name: config.getoption(f"contract_{name}") for name in RUN_VARIABLES}, os.environ)
+        LEDGER.allowed = parse_allowances(run.allow, set(CHECKS) | set(PROMISES))
+    except (TargetError, ValueError, AllowanceError) as error:
+        report.write_untestable(str(error))
+        raise pytest.UsageError(f"contract suite: {error}") from None
     seed = int(seed_text) if seed_text is not None else random.randrange(2**31)
-    config.stash[_PROFILE] = profile
-    config.stash[_SEED] = seed
+    pacer = Pacer(run.max_rps, run.time_budget_s, LEDGER.pacing)
+    if base_url and not config.option.collectonly:
+        target = resolve_target(given_values(options, os.environ))
+        problem = _preflight(target, pacer, run)
+        if problem is not None:
+            report.write_untestable(problem)
+            raise pytest.UsageError(f"contract suite: {problem}")
+        config.stash[_TARGET] = target
+    report.profile, report.seed, report.max_rps = profile.name, seed, run.max_rps
+    config.stash[_PROFILE], config.stash[_SEED], config.stash[_RUN] = profile, seed, run
+    config.stash[_PACER], config.stash[_REPORT_KEY] = pacer, report
     if getattr(config.option, "hypothesis_seed", None) is None:
         config.option.hypothesis_seed = seed
     settings.load_profile(f"contract-{profile.name}")
-    report_path = Path(_option(config, "contract_report", "CONTRACT_REPORT") or "reports/contract-report.md")
-    if getattr(config.option, "xmlpath", None) is None:
-        config.option.xmlpath = os.environ.get("CONTRACT_JUNIT") or str(report_path.with_name("contract-junit.xml"))
-    report = ContractReport(report_path, profile=profile.name, seed=seed)
-    config.stash[_REPORT_KEY] = report
     config.pluginmanager.register(report, "contract-report")
 
+
+def _preflight(target: Target, pacer: Pacer, run: RunSettings) -> str | None:
+    api = ViewersApi(target, pacer, run.timeout_s)
+    try:
+        return preflight(target, api)
+    except OutOfTime as stop:
+        return str(stop)
+    finally:
+        api.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After pytest's own summary: the set-up line is the last thing printed, beside its report and JUnit."""
+    report = config.stash.get(_REPORT_KEY, None)
+    if report is not None and report.untestable is not None:
+        report.write_untestable(report.untestable)
+        sys.stderr.write(f"contract suite: {report.untestable}\n")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     if _SEED not in config.stash:
         return []
-    profile, seed = config.stash[_PROFILE], config.stash[_SEED]
-    base_url = _option(config, "contract_base_url", "CONTRACT_BASE_URL") or "the bundled mock (no CONTRACT_BASE_URL)"
-    return [f"contract: target {base_url}; profile {profile.name}; seed {seed} "
-            f"(replay: CONTRACT_SEED={seed} CONTRACT_PROFILE={profile.name})"]
+    profile, seed, run = config.stash[_PROFILE], config.stash[_SEED], config.stash[_RUN]
+    report = config.stash[_REPORT_KEY]
+    cap = f"at most {run.max_rps:g} requests/s" if run.max_rps else "no rate cap"
+    return [f"contract: target {report.target}; profile {profile.name}; seed {seed} "
+            f"(replay: CONTRACT_SEED={seed} CONTRACT_PROFILE={profile.name}); {cap}; "
+            f"time budget {run.time_budget_s:g} s; timeout {run.timeout_s:g} s"]
 
 
 @pytest.fixture(scope="session")
@@ -99,39 +158,50 @@ def suite_seed(pytestconfig: pytest.Config) -> int:
 
 
 @pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config) -> Iterator[Target]:
-    """The deployment under test: the one the CONTRACT_* values name, else the bundled mock."""
-    values = given_values({name: pytestconfig.getoption(f"contract_{name}") for name in VARIABLES}, os.environ)
+def pacer(pytestconfig: pytest.Config) -> Pacer:
+    """The one pacer of the run: rate cap, Retry-After, one retry of a lone gateway error."""
+    return pytestconfig.stash[_PACER]
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
+    """The deployment under test: the one the CONTRACT_* values name (checked at start), else the bundled mock."""
     report = pytestconfig.stash[_REPORT_KEY]
-    if values["base_url"]:
-        resolved = resolve_target(values)
-        _exit_unless_testable(resolved)
-        report.target = resolved.description
-        yield resolved
+    if _TARGET in pytestconfig.stash:
+        yield pytestconfig.stash[_TARGET]
         return
     try:
         mock = BundledMock.start()
     except TargetError as error:
-        pytest.exit(f"contract suite: {error}", returncode=4)
+        _untestable(report, str(error))
     report.target = mock.target.description
     try:
-        _exit_unless_testable(mock.target)
+        problem = _preflight(mock.target, pacer, pytestconfig.stash[_RUN])
+        if problem is not None:
+            _untestable(report, problem)
         yield mock.target
     finally:
         mock.stop()
 
 
-def _exit_unless_testable(target: Target) -> None:
-    problem = preflight(target)
-    if problem is not None:
-        pytest.exit(f"contract suite: {problem}", returncode=4)
+def _untestable(report: ContractReport, line: str) -> Any:
+    report.untestable = line
+    pytest.exit(f"contract suite: {line}", returncode=4)
 
 
 @pytest.fixture(scope="session")
-def api(target: Target) -> Iterator[ViewersApi]:
-    client = ViewersApi(target)
+def api(target: Target, pacer: Pacer, pytestconfig: pytest.Config) -> Iterator[ViewersApi]:
+    client = ViewersApi(target, pacer, pytestconfig.stash[_RUN].timeout_s)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def schemathesis_session(pacer: Pacer, pytestconfig: pytest.Config) -> Iterator[PacedSession]:
+    """The requests session Schemathesis' calls go through: the same pacer, the suite's timeout."""
+    session = PacedSession(pacer, pytestconfig.stash[_RUN].timeout_s)
+    yield session
+    session.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,15 +13,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
 from contract_tests.checks import verify
 from contract_tests.exchange import Exchange, remember_secret
+from contract_tests.pacing import Pacer
 from contract_tests.rules import VIEWERS_PATH
+from contract_tests.sessions import paced_httpx
+from contract_tests.violations import ContractViolation
 
 VARIABLES = {
     "base_url": "CONTRACT_BASE_URL",
@@ -30,6 +34,11 @@ VARIABLES = {
     "forbidden_token": "CONTRACT_FORBIDDEN_TOKEN",
     "ended_stream_id": "CONTRACT_ENDED_STREAM_ID",
 }
+
+
+DEFAULT_TIMEOUT_S = 30.0
+CONCURRENT_REQUESTS = 6  # at most this many requests in flight, where their order does not matter
+Result = TypeVar("Result")
 
 
 class TargetError(Exception):
@@ -146,55 +155,39 @@ def resolve_target(values: Mapping[str, str | None]) -> Target:
                   values["ended_stream_id"], description=f"the deployment at {base_url}")
 
 
-def preflight(target: Target) -> str | None:
-    """Why the target cannot be tested as described, or None: one line instead of a wall of failures."""
-    url = f"{target.base_url}{VIEWERS_PATH.format(id=target.stream_id)}"
-    try:
-        response = httpx.get(url, params={"limit": 1}, headers={"Authorization": f"Bearer {target.token}"},
-                             timeout=30.0)
-    except httpx.HTTPError as error:
-        return f"cannot reach {target.base_url}: {error}"
-    status = response.status_code
-    try:
-        body: Any = response.json()
-    except ValueError:
-        body = None
-    details = body.get("errors") if isinstance(body, dict) else response.text[:200]
-    if status == 401:
-        return f"the target refuses CONTRACT_TOKEN (HTTP 401, {details}): give a valid, unexpired bearer token"
-    if status == 403:
-        return f"CONTRACT_TOKEN's user may not read stream {target.stream_id} (HTTP 403, {details})"
-    if status == 404:
-        return f"CONTRACT_STREAM_ID {target.stream_id} is not a live stream on the target (HTTP 404, {details})"
-    if status != 200:
-        return f"GET {url}?limit=1 answered HTTP {status} ({details}); the suite needs a 200 to start"
-    try:
-        total = body["data"]["pagination"]["totalItems"]
-    except (KeyError, TypeError):
-        return None  # a malformed page is the contract checks' business, with full reports
-    if total == 0:
-        return f"stream {target.stream_id} has no viewers; CONTRACT_STREAM_ID needs a live stream with at least one"
-    return None
-
-
 class ViewersApi:
-    """Calls the endpoint and holds every answer to the registry's checks."""
+    """Calls the endpoint, paced as the target asks, and holds every answer to the registry's checks."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, pacer: Pacer | None = None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         self.target = target
-        self._client = httpx.Client(base_url=target.base_url, timeout=30.0)
+        self.pacer = pacer or Pacer()
+        self.timeout_s = timeout_s
+        self._client = httpx.Client(base_url=target.base_url, timeout=timeout_s)
+        self._pool = ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS, thread_name_prefix="contract")
         remember_secret(target.token, "CONTRACT_TOKEN")
         remember_secret(target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN")
 
     def close(self) -> None:
+        self._pool.shutdown(wait=True)
         self._client.close()
+
+    def gather(self, calls: Sequence[Callable[[], Result]]) -> list[Result]:
+        """Independent calls at once (the pacer still caps the rate), their results in order: for requests whose
+        order does not matter. The first call to fail raises, as it would one after the other."""
+        futures = [self._pool.submit(call) for call in calls]
+        return [future.result() for future in futures]
 
     def auth(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.target.token}"}
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, checked: bool = True) -> Exchange:
-        response = self._client.request(method, path, params=dict(params or {}), headers=dict(headers or {}))
+        try:
+            response = paced_httpx(self.pacer, self._client, method, path, params=dict(params or {}),
+                                   headers=dict(headers or {}))
+        except httpx.TransportError as error:
+            raise ContractViolation("target_answers", f"{method} {path} got no answer, twice", received=repr(error),
+                                    expected="an answer within the timeout (CONTRACT_TIMEOUT)") from None
         exchange = Exchange.of(method, str(response.request.url), dict(response.request.headers),
                                response.status_code, dict(response.headers), response.content)
         if checked:
@@ -202,8 +195,8 @@ class ViewersApi:
         return exchange
 
     def viewers(self, stream_id: str | None = None, *, params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, authorised: bool = True) -> Exchange:
+                headers: Mapping[str, str] | None = None, authorised: bool = True, checked: bool = True) -> Exchange:
         """GET the viewers of a stream (the target's by default) with the valid token unless told otherwise."""
         path = VIEWERS_PATH.format(id=stream_id if stream_id is not None else self.target.stream_id)
         all_headers = {**(self.auth() if authorised else {}), **(headers or {})}
-        return self.request("GET", path, params=params, headers=all_headers)
+        return self.request("GET", path, params=params, headers=all_headers, checked=checked)

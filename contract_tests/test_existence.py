@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from contract_tests.checks import expect_status
@@ -15,8 +17,9 @@ def unknown_ids(known: str) -> list[str]:
 
 
 def test_unknown_streams_are_404(api: ViewersApi) -> None:
-    for stream_id in unknown_ids(api.target.stream_id):
-        expect_status("unknown_stream", api.viewers(stream_id), 404, f"the unknown stream {stream_id} is not found")
+    stream_ids = unknown_ids(api.target.stream_id)
+    for stream_id, exchange in zip(stream_ids, api.gather([partial(api.viewers, i) for i in stream_ids]), strict=True):
+        expect_status("unknown_stream", exchange, 404, f"the unknown stream {stream_id} is not found")
 
 
 def test_ended_stream_is_404(api: ViewersApi) -> None:
