@@ -267,7 +267,7 @@ def deep_schemathesis(results: Results, token: str, folder: Path, examples: int)
              "--url", base_url, "-H", f"Authorization: Bearer {token}", "--checks", "all", "--mode", "all",
              "--max-examples", str(examples), "--generation-database", "none", "--seed", "20261127", "--no-color"],
             capture_output=True, text=True, cwd=folder, timeout=3600,
-            env={**os.environ, "SCHEMATHESIS_HOOKS": "contract_tests.checks", "PYTHONPATH": str(REPO)})
+            env={**os.environ, "SCHEMATHESIS_HOOKS": "contract_tests.registry.checks", "PYTHONPATH": str(REPO)})
         seconds = time.perf_counter() - started
     finally:
         server.stop()

@@ -17,18 +17,12 @@ import pytest
 import schemathesis
 from hypothesis import settings
 
-from contract_tests.checks import CHECKS
-from contract_tests.deviations import AllowanceError, parse_allowances
-from contract_tests.ledger import LEDGER
-from contract_tests.pacing import OutOfTime, Pacer
-from contract_tests.preflight import preflight
-from contract_tests.profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
-from contract_tests.promises import PROMISES
-from contract_tests.report import ContractReport
-from contract_tests.rules import spec_path
-from contract_tests.run_settings import RUN_VARIABLES, RunSettings, run_settings
-from contract_tests.sessions import PacedSession
-from contract_tests.target import (
+from contract_tests.deployment.pacing import OutOfTime, Pacer
+from contract_tests.deployment.preflight import preflight
+from contract_tests.deployment.profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
+from contract_tests.deployment.run_settings import RUN_VARIABLES, RunSettings, run_settings
+from contract_tests.deployment.sessions import PacedSession
+from contract_tests.deployment.target import (
     VARIABLES,
     BundledMock,
     Target,
@@ -38,6 +32,12 @@ from contract_tests.target import (
     given_values,
     resolve_target,
 )
+from contract_tests.registry.checks import CHECKS
+from contract_tests.registry.promises import PROMISES
+from contract_tests.registry.rules import spec_path
+from contract_tests.reporting.deviations import AllowanceError, parse_allowances
+from contract_tests.reporting.ledger import LEDGER
+from contract_tests.reporting.report import ContractReport
 
 _REPORT_KEY = pytest.StashKey[ContractReport]()
 _PROFILE = pytest.StashKey[SuiteProfile]()

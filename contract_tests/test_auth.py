@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from contract_tests.checks import expect_status
-from contract_tests.target import ViewersApi
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status
 
 
 def b64url(data: bytes) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.checks import expect_status, verify
-from contract_tests.target import ViewersApi
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status, verify
 
 UNKNOWN_STREAM = "0123456789abcdef01234567"
 

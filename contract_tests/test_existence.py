@@ -6,8 +6,8 @@ from functools import partial
 
 import pytest
 
-from contract_tests.checks import expect_status
-from contract_tests.target import ViewersApi
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status
 
 
 def unknown_ids(known: str) -> list[str]:

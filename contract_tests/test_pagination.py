@@ -7,14 +7,14 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.checks import expect_status, fail
-from contract_tests.churn import Attempt, audience_shrinks, changes_across, settle
-from contract_tests.exchange import Exchange
-from contract_tests.profiles import SuiteProfile
-from contract_tests.rules import paging_rules
-from contract_tests.target import ViewersApi
-from contract_tests.violations import ContractViolation
-from contract_tests.walking import limits_for, partition_attempt
+from contract_tests.deployment.profiles import SuiteProfile
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status, fail
+from contract_tests.registry.churn import Attempt, audience_shrinks, changes_across, settle
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.rules import paging_rules
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.registry.walking import limits_for, partition_attempt
 
 
 def test_documented_defaults(api: ViewersApi) -> None:

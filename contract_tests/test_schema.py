@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import schemathesis
 
-from contract_tests.checks import expect_status, fail
-from contract_tests.rules import VIEWERS_PATH, paging_rules
-from contract_tests.sessions import PacedSession
-from contract_tests.target import ViewersApi
+from contract_tests.deployment.sessions import PacedSession
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status, fail
+from contract_tests.registry.rules import VIEWERS_PATH, paging_rules
 
 schema = schemathesis.pytest.from_fixture("contract_schema")
 

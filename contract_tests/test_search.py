@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.checks import expect_status
-from contract_tests.churn import Attempt, changes_across, settle
-from contract_tests.profiles import SuiteProfile
-from contract_tests.readings import matches_a_reading, may_be_no_filter
-from contract_tests.rules import is_blank, paging_rules
-from contract_tests.target import ViewersApi
-from contract_tests.violations import ContractViolation
-from contract_tests.walking import partition_attempt
+from contract_tests.deployment.profiles import SuiteProfile
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status
+from contract_tests.registry.churn import Attempt, changes_across, settle
+from contract_tests.registry.readings import matches_a_reading, may_be_no_filter
+from contract_tests.registry.rules import is_blank, paging_rules
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.registry.walking import partition_attempt
 
 METACHARACTERS = [".*", ".", "^", "$", "[", "(", ")", "\\", "|", "+", "?", "{1}", "%", "_", "*", "a.*z",
                   '{"$ne": null}', "$where", "';--", "%00", "\x00"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from contract_tests.checks import verify
-from contract_tests.profiles import SuiteProfile
-from contract_tests.target import ViewersApi
+from contract_tests.deployment.profiles import SuiteProfile
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import verify
 
 TYPE_CHECKS = ["types_object_ids", "types_timestamps", "types_counts", "types_is_following"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.target import stop_process
+from contract_tests.deployment.target import stop_process
 
 REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "requirements.lock"

@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from contract_tests.churn import Attempt, audience_shrinks, changes_across, partition_findings, settle
-from contract_tests.ledger import LEDGER
-from contract_tests.violations import ContractViolation
-from contract_tests.walking import Walk, judge_walk
+from contract_tests.registry.churn import Attempt, audience_shrinks, changes_across, partition_findings, settle
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.registry.walking import Walk, judge_walk
+from contract_tests.reporting.ledger import LEDGER
 
 URL = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
 
 
 def page(ids: list[str], total: int, audience: int, number: int = 1, limit: int = 3) -> Any:
-    from contract_tests.exchange import Exchange
+    from contract_tests.registry.exchange import Exchange
 
     pages = -(-total // limit)
     body = {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-01-01T00:00:00Z",

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from contract_tests.checks import CHECKS, verify
-from contract_tests.deviations import AllowanceError, parse_allowances
-from contract_tests.exchange import Exchange
-from contract_tests.ledger import LEDGER
-from contract_tests.promises import PROMISES
-from contract_tests.readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
-from contract_tests.violations import ContractViolation
+from contract_tests.registry.checks import CHECKS, verify
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.promises import PROMISES
+from contract_tests.registry.readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.reporting.deviations import AllowanceError, parse_allowances
+from contract_tests.reporting.ledger import LEDGER
 
 REPO = Path(__file__).resolve().parent.parent
 URL = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"

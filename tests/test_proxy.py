@@ -21,11 +21,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.proxy import create_proxy_app
-from contract_tests.proxy_report import ProxyLog
-from contract_tests.proxy_settings import ProxySettings, ProxySettingsError, load_settings
-from contract_tests.proxy_wire import decodable_accept_encoding, end_to_end
-from contract_tests.target import stop_process
+from contract_tests.deployment.target import stop_process
+from contract_tests.proxy.app import create_proxy_app
+from contract_tests.proxy.report import ProxyLog
+from contract_tests.proxy.settings import ProxySettings, ProxySettingsError, load_settings
+from contract_tests.proxy.wire import decodable_accept_encoding, end_to_end
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID
 from tests import test_browser
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
@@ -201,8 +201,8 @@ def test_strict_replaces_a_broken_answer_by_a_502_naming_the_promise(faulty_mock
 
 def test_a_moving_audience_explains_a_repeated_viewer(token: str) -> None:
     """A viewer on pages 1 and 2 is churn when participantAudienceTotal grew between the two answers."""
-    from contract_tests.exchange import Exchange
-    from contract_tests.proxy_watch import Watcher
+    from contract_tests.proxy.watch import Watcher
+    from contract_tests.registry.exchange import Exchange
 
     def page(page: int, ids: list[str], total: int, audience: int) -> Exchange:
         viewers = [{"_id": viewer_id} for viewer_id in ids]
@@ -263,7 +263,7 @@ def test_an_answer_over_the_cap_is_streamed_through_unchanged_and_unchecked(
 
 
 def test_the_upstreams_cors_passes_through_and_the_proxys_fills_in() -> None:
-    from contract_tests.proxy_cors import cors_headers
+    from contract_tests.proxy.cors import cors_headers
 
     settings = ProxySettings(upstream="http://u")
     upstream_allows = [(b"access-control-allow-origin", b"http://localhost:3000"), (b"vary", b"Origin")]

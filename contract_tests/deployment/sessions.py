@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import requests
 
-from contract_tests.pacing import Pacer, Reply
+from contract_tests.deployment.pacing import Pacer, Reply
 
 
 def paced_httpx(pacer: Pacer, client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:

@@ -5,7 +5,7 @@
 Every request goes to the upstream unchanged and every answer comes back unchanged, but for
 hop-by-hop headers (Starlette and uvicorn serve; httpcore, httpx's transport, forwards; nothing here
 parses HTTP). Each answer of GET /api/v1/live-stream/{id}/viewers is also held to the registry's checks
-and to the checks across answers (contract_tests.proxy_watch); other paths pass through, streamed.
+and to the checks across answers (contract_tests.proxy.watch); other paths pass through, streamed.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from contract_tests.exchange import Exchange, remember_secret
-from contract_tests.proxy_cors import cors_headers, preflight_answer
-from contract_tests.proxy_report import ProxyLog
-from contract_tests.proxy_settings import ProxySettings
-from contract_tests.proxy_watch import Finding, Watcher, viewers_stream
-from contract_tests.proxy_wire import RawHeaders, decodable_accept_encoding, decoded, end_to_end, envelope_response
+from contract_tests.proxy.cors import cors_headers, preflight_answer
+from contract_tests.proxy.report import ProxyLog
+from contract_tests.proxy.settings import ProxySettings
+from contract_tests.proxy.watch import Finding, Watcher, viewers_stream
+from contract_tests.proxy.wire import RawHeaders, decodable_accept_encoding, decoded, end_to_end, envelope_response
+from contract_tests.registry.exchange import Exchange, remember_secret
 
 CLIENT_SHARDS = 16
 UPSTREAM_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, httpcore.ProxyError,
@@ -254,7 +254,7 @@ def create_proxy_app(settings: ProxySettings, log: ProxyLog) -> Starlette:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `contract-proxy` command."""
-    from contract_tests.proxy_serve import serve
+    from contract_tests.proxy.serve import serve
 
     return serve(argv)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from contract_tests.checks import contract_check, fail, page_data, parse_rfc3339
-from contract_tests.exchange import Exchange
+from contract_tests.registry.checks import contract_check, fail, page_data, parse_rfc3339
+from contract_tests.registry.exchange import Exchange
 
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
 

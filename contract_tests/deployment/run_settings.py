@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from contract_tests.pacing import DEFAULT_TIME_BUDGET_S
-from contract_tests.target import DEFAULT_TIMEOUT_S
+from contract_tests.deployment.pacing import DEFAULT_TIME_BUDGET_S
+from contract_tests.deployment.target import DEFAULT_TIMEOUT_S
 
 # option name -> (environment variable, help)
 RUN_VARIABLES = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import quoteattr
 
-from contract_tests.ledger import Ledger
-from contract_tests.violations import ContractViolation
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.reporting.ledger import Ledger
 
 
 def broken_promises(failed: list[tuple[str, ContractViolation | None, str]]) -> list[str]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from contract_tests.rules import fold, matches
+from contract_tests.registry.rules import fold, matches
 
 # String.prototype.trim() in JavaScript strips these besides Unicode's White_Space.
 _JS_TRIMMED = "\ufeff"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from contract_tests.checks import CHECKS
-from contract_tests.proxy_watch import CROSS_ANSWER_PROMISES, Finding
+from contract_tests.proxy.watch import CROSS_ANSWER_PROMISES, Finding
+from contract_tests.registry.checks import CHECKS
 
 KEPT_EXAMPLES = 20  # per promise, in full; the rest are counted
 

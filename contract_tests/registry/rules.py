@@ -16,7 +16,7 @@ VIEWERS_PATH = "/api/v1/live-stream/{id}/viewers"
 
 def shipped_spec_path() -> Path:
     """openapi.yaml as installed inside the package, or at the top of the checkout (editable installs)."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # contract_tests/, where the build puts the spec
     shipped = package / "openapi.yaml"
     return shipped if shipped.is_file() else package.parent / "openapi.yaml"
 

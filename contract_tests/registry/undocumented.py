@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from contract_tests.checks import contract_check, envelope, fail, is_documented
-from contract_tests.exchange import Exchange
-from contract_tests.rules import VIEWERS_PATH, load_spec
+from contract_tests.registry.checks import contract_check, envelope, fail, is_documented
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.rules import VIEWERS_PATH, load_spec
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

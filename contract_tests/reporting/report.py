@@ -12,10 +12,15 @@ from typing import Any
 
 import pytest
 
-from contract_tests.ledger import LEDGER, Ledger
-from contract_tests.pacing import OutOfTime
-from contract_tests.report_sections import broken_promises, ledger_sections, untestable_junit, untestable_report
-from contract_tests.violations import ContractViolation
+from contract_tests.deployment.pacing import OutOfTime
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.reporting.ledger import LEDGER, Ledger
+from contract_tests.reporting.report_sections import (
+    broken_promises,
+    ledger_sections,
+    untestable_junit,
+    untestable_report,
+)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 Each check takes an Exchange (a request and its response) and raises ContractViolation naming the
 promise it found broken. They run on every response the suite sees, and are registered with
 Schemathesis, so its generated cases are held to them too (also from the CLI:
-`SCHEMATHESIS_HOOKS=contract_tests.checks st run ...`). Add your own with @contract_check.
+`SCHEMATHESIS_HOOKS=contract_tests.registry.checks st run ...`). Add your own with @contract_check.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 import schemathesis
 
-from contract_tests.exchange import Exchange, remember_secret
-from contract_tests.ledger import LEDGER
-from contract_tests.readings import matches_a_reading, may_be_no_filter, whole_number
-from contract_tests.rules import VIEWERS_PATH, load_spec, paging_rules
-from contract_tests.violations import ContractViolation
+from contract_tests.registry.exchange import Exchange, remember_secret
+from contract_tests.registry.readings import matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.rules import VIEWERS_PATH, load_spec, paging_rules
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.reporting.ledger import LEDGER
 
 CheckFunction = Callable[[Exchange], None]
 ENVELOPE_KEYS = {"isSuccess", "statusCode", "data", "errors", "timestamp"}
@@ -306,8 +306,8 @@ def expect_status(check: str, exchange: Exchange, expected: int | set[int], prom
 
 # The checks of viewers' types, of methods the contract does not document and of undocumented fields
 # live in modules of their own; they register on import, and stay reachable from here.
-from contract_tests import undocumented  # noqa: E402, F401
-from contract_tests.viewer_types import (  # noqa: E402, F401
+from contract_tests.registry import undocumented  # noqa: E402, F401
+from contract_tests.registry.viewer_types import (  # noqa: E402, F401
     types_counts,
     types_is_following,
     types_object_ids,

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.checks import expect_status, page_data
-from contract_tests.churn import Attempt, audience_shrinks, partition_findings
-from contract_tests.exchange import Exchange
-from contract_tests.target import ViewersApi
-from contract_tests.violations import ContractViolation
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import expect_status, page_data
+from contract_tests.registry.churn import Attempt, audience_shrinks, partition_findings
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.violations import ContractViolation
 
 
 @dataclass(frozen=True)

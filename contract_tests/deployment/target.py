@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 import httpx
 
-from contract_tests.checks import verify
-from contract_tests.exchange import Exchange, remember_secret
-from contract_tests.pacing import Pacer
-from contract_tests.rules import VIEWERS_PATH
-from contract_tests.sessions import paced_httpx
-from contract_tests.violations import ContractViolation
+from contract_tests.deployment.pacing import Pacer
+from contract_tests.deployment.sessions import paced_httpx
+from contract_tests.registry.checks import verify
+from contract_tests.registry.exchange import Exchange, remember_secret
+from contract_tests.registry.rules import VIEWERS_PATH
+from contract_tests.registry.violations import ContractViolation
 
 VARIABLES = {
     "base_url": "CONTRACT_BASE_URL",

@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.checks import page_data
-from contract_tests.exchange import Exchange
-from contract_tests.ledger import LEDGER
-from contract_tests.violations import ContractViolation
+from contract_tests.registry.checks import page_data
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.reporting.ledger import LEDGER
 
 DEFAULT_ATTEMPTS = 3
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contract_tests.exchange import Exchange
+from contract_tests.registry.exchange import Exchange
 
 
 class ContractViolation(AssertionError):

@@ -14,10 +14,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from contract_tests.checks import CHECKS, fail, page_numbers
-from contract_tests.exchange import Exchange
-from contract_tests.rules import VIEWERS_PATH
-from contract_tests.violations import ContractViolation
+from contract_tests.registry.checks import CHECKS, fail, page_numbers
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.rules import VIEWERS_PATH
+from contract_tests.registry.violations import ContractViolation
 
 VIEWERS_ROUTE = re.compile("^" + re.escape(VIEWERS_PATH).replace(re.escape("{id}"), "([^/]+)") + "/?$")
 CROSS_ANSWER_PROMISES = {

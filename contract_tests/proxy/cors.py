@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from contract_tests.proxy_settings import ProxySettings
+from contract_tests.proxy.settings import ProxySettings
 
 RawHeaders = list[tuple[bytes, bytes]]
 ALLOWED_METHODS = b"DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from contract_tests.exchange import Exchange
-from contract_tests.rules import VIEWERS_PATH
-from contract_tests.target import Target, ViewersApi
-from contract_tests.violations import ContractViolation
+from contract_tests.deployment.target import Target, ViewersApi
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.rules import VIEWERS_PATH
+from contract_tests.registry.violations import ContractViolation
 
 
 def base_url_problem(base_url: str) -> str | None:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from contract_tests.checks import CHECKS
-from contract_tests.proxy import create_proxy_app
-from contract_tests.proxy_report import ProxyLog
-from contract_tests.proxy_settings import ProxySettings, ProxySettingsError, parse_arguments
-from contract_tests.proxy_watch import CROSS_ANSWER_PROMISES
+from contract_tests.proxy.app import create_proxy_app
+from contract_tests.proxy.report import ProxyLog
+from contract_tests.proxy.settings import ProxySettings, ProxySettingsError, parse_arguments
+from contract_tests.proxy.watch import CROSS_ANSWER_PROMISES
+from contract_tests.registry.checks import CHECKS
 
 
 def bind(settings: ProxySettings) -> socket.socket:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from contract_tests.pacing import PacingLog
-from contract_tests.violations import ContractViolation
+from contract_tests.deployment.pacing import PacingLog
+from contract_tests.registry.violations import ContractViolation
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""`contract-proxy`: forwards traffic to a deployment and holds each answer to the registry's checks."""
