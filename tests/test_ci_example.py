@@ -127,7 +127,7 @@ def test_the_example_checks_staging_and_writes_the_reports_it_uploads(
     mock, context = staging
     run = run_workflow(backend_repo, *runner, context)
     assert set(run.exit_codes.values()) == {0}, run.output[-4000:]
-    assert f"contract: target {mock.base_url}; profile fast; seed" in run.output
+    assert f"contract: target the deployment at {mock.base_url}; profile fast; seed" in run.output
     assert (backend_repo / "reports" / "contract-report.md").stat().st_size > 0
     assert "<testsuite" in (backend_repo / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
     assert run.summary.strip(), "the job summary shows the report"

@@ -143,6 +143,6 @@ def test_an_allowed_check_is_kept_as_a_deviation_not_raised(monkeypatch: pytest.
 def test_every_promise_the_suite_names_is_registered() -> None:
     """CONTRACT_ALLOW accepts only registered names, so every name the tests use must be one."""
     used = set()
-    for path in (REPO / "contract_tests").glob("*.py"):
+    for path in (REPO / "contract_tests").rglob("*.py"):
         used |= set(re.findall(r'(?:fail|expect_status|ContractViolation)\(\s*"([a-z0-9_]+)"', path.read_text()))
     assert used - set(CHECKS) - set(PROMISES) == set()

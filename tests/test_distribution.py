@@ -81,17 +81,18 @@ def test_the_base_install_is_the_mock_alone(distribution: Distribution) -> None:
 def test_the_contract_extra_is_the_suite_and_nothing_for_linting_or_plotting(distribution: Distribution) -> None:
     extras = requirements_by_extra(distribution.wheel)
     assert set(extras) == {"", "contract"}
-    assert extras["contract"] == {"pytest", "schemathesis", "hypothesis", "httpx"}
+    assert extras["contract"] == {"pytest", "schemathesis", "hypothesis", "httpx", "httpcore", "sniffio", "requests"}
     pinned = [r for r in wheel_metadata(distribution.wheel).get_all("Requires-Dist") or [] if r.startswith("pytest")]
     assert pinned and all(re.match(r"pytest==9\.1\.\d+", r) for r in pinned)  # schemathesis breaks on 9.2
 
 
-def test_the_wheel_installs_both_commands_and_the_pytest_plugin(distribution: Distribution) -> None:
+def test_the_wheel_installs_the_commands_and_the_pytest_plugin(distribution: Distribution) -> None:
     with zipfile.ZipFile(distribution.wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
         entry_points = archive.read(name).decode()
     assert "mockserver = mockserver.cli.main:main" in entry_points
     assert "contract-test = contract_tests.command:main" in entry_points
+    assert "contract-proxy = contract_tests.proxy.app:main" in entry_points
     assert "[pytest11]\ncontract_tests = contract_tests.plugin" in entry_points
 
 
@@ -164,7 +165,7 @@ def test_pytest_pyargs_checks_a_running_deployment_with_every_option(installed: 
                   "--contract-stream-id", "64d15f9e2e6c8f4d5a123456", "--contract-profile", "fast",
                   "--contract-seed", "7", "--contract-report", str(report)], cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert f"contract: target {installed_mock.base_url}; profile fast; seed 7" in result.stdout
+    assert f"contract: target the deployment at {installed_mock.base_url}; profile fast; seed 7" in result.stdout
     assert "warnings summary" not in result.stdout, result.stdout[-3000:]
     assert report.stat().st_size > 0
     assert (tmp_path / "out" / "contract-junit.xml").is_file()
@@ -214,3 +215,21 @@ def test_a_git_url_pinned_to_a_commit_installs_the_package_with_its_spec(tmp_pat
     assert (Path(site) / "mockserver" / "openapi.yaml").read_bytes() == committed_spec
     assert (Path(site) / "contract_tests" / "openapi.yaml").read_bytes() == committed_spec
     assert (bin_dir / "contract-test").is_file() and (bin_dir / "mockserver").is_file()
+
+
+def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed, installed_mock: RunningMock) -> None:
+    import httpx
+
+    proxy = subprocess.Popen([str(installed.bin_dir / "contract-proxy"), "--upstream", installed_mock.base_url,
+                              "--port", "0"], cwd=installed.empty_dir, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env=clean_environment())
+    try:
+        assert proxy.stdout is not None
+        first_line = proxy.stdout.readline()
+        listening = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first_line)
+        assert listening, first_line
+        answer = httpx.get(f"{listening.group(1)}/openapi.json", timeout=10)
+        assert answer.status_code == 200 and "/api/v1/live-stream/{id}/viewers" in answer.json()["paths"]
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)

@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from mockserver.cli.record import Progress
 from mockserver.core.anonymize import anonymize_viewer, locale_of
 from mockserver.core.dataset import EMPTY_STREAM_ID, EXAMPLE_STREAM_ID, LARGE_STREAM_ID
+from mockserver.core.model import Churn, parse_timestamp
 from mockserver.settings import Settings
 from mockserver.web.app import create_app
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
@@ -38,9 +39,15 @@ def run_record(base_url: str, token: str, output: Path, *streams: str, extra: tu
     return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=REPO)
 
 
+# One instant and a frozen audience for the recorded mock and the mocks it is compared with: the built-in
+# streams' join times follow the clock, and the large stream churns unless frozen.
+CLOCK = "2026-11-28T12:00:00Z"
+FROZEN = Settings(clock=parse_timestamp(CLOCK), churn=Churn(0, 0))
+
+
 @pytest.fixture(scope="module")
 def mock() -> Iterator[LiveMock]:
-    live = start_mock()
+    live = start_mock("--clock", CLOCK, "--churn", "0/0")
     yield live
     stop_mock(live)
 
@@ -77,7 +84,7 @@ def every_query(client: TestClient, stream: str) -> Iterator[dict[str, Any]]:
 
 def test_the_recording_serves_every_page_and_search_as_the_original(recordings: dict[str, Path], token: str) -> None:
     auth = {"Authorization": f"Bearer {token}"}
-    with TestClient(create_app(Settings()), headers=auth) as original, \
+    with TestClient(create_app(FROZEN), headers=auth) as original, \
             TestClient(create_app(Settings(fixtures=recordings["plain"])), headers=auth) as recorded:
         for stream in (EXAMPLE_STREAM_ID, LARGE_STREAM_ID, EMPTY_STREAM_ID):
             for query in every_query(original, stream):
@@ -87,7 +94,7 @@ def test_the_recording_serves_every_page_and_search_as_the_original(recordings: 
 def test_an_anonymized_recording_keeps_ids_order_and_totals_with_other_names(recordings: dict[str, Path],
                                                                              token: str) -> None:
     auth = {"Authorization": f"Bearer {token}"}
-    with TestClient(create_app(Settings()), headers=auth) as original, \
+    with TestClient(create_app(FROZEN), headers=auth) as original, \
             TestClient(create_app(Settings(fixtures=recordings["anonymized"])), headers=auth) as anonymized:
         for stream in (EXAMPLE_STREAM_ID, LARGE_STREAM_ID):
             for page in range(1, 6):

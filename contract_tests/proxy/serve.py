@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib.util
 import os
 import signal
 import socket
@@ -35,16 +34,6 @@ def bind(settings: ProxySettings) -> socket.socket:
     return sock
 
 
-def skip_event_loop_sniffing() -> None:
-    """httpcore asks sniffio which event loop runs each time it takes a lock; without sniffio installed, each
-    ask is a failed import that searches sys.path (about 0.5 ms a request, a third of what the proxy adds).
-    The proxy runs on asyncio only, so the answer is known."""
-    if importlib.util.find_spec("sniffio") is None:
-        from httpcore import _synchronization
-
-        _synchronization.current_async_library = lambda: "asyncio"
-
-
 def banner(settings: ProxySettings, port: int) -> str:
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     reports = ", ".join(f"{kind} {path}" for kind, path in (("report", settings.report), ("JUnit", settings.junit))
@@ -73,7 +62,6 @@ def serve(argv: Sequence[str] | None = None) -> int:
     except ProxySettingsError as error:
         print(f"contract-proxy: {error}", file=sys.stderr)
         return 2
-    skip_event_loop_sniffing()
     log = ProxyLog(settings.upstream, report=settings.report, junit=settings.junit)
     app = create_proxy_app(settings, log)
     config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, date_header=False,

@@ -25,6 +25,7 @@ PROMISES: dict[str, str] = {
     "pagination_defaults": "Without page and limit the documented defaults apply.",
     "pagination_partition": "Walking the pages at any limit yields every viewer once (churn aside).",
     "pagination_past_the_end": "A page past the end is a 200 with an empty list.",
+    "pagination_stable_totals": "Pages of one query agree on totalItems unless the audience moved between them.",
     "pagination_stable_order": "Pages at different limits agree on the order.",
     "rejects_invalid_input": "A page or limit out of range, fractional or not a number is refused with 400.",
     "rejects_malformed_id": "A malformed stream id is refused with 400.",
