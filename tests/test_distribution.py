@@ -233,3 +233,5 @@ def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed
     finally:
         proxy.terminate()
         proxy.wait(timeout=10)
+        if proxy.stdout is not None:
+            proxy.stdout.close()

@@ -46,6 +46,7 @@ class ContractReport:
     ledger: Ledger = field(default_factory=lambda: LEDGER)
     subtests_passed: int = 0  # Schemathesis runs each operation as a subtest; pytest counts the passed apart
     _last_finding: tuple[str, list[ContractViolation], str] = ("", [], "")
+    _contract_nodeids: set[str] = field(default_factory=set)  # the suite's own tests, however pytest names them
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
@@ -53,6 +54,7 @@ class ContractReport:
         report: pytest.TestReport = outcome.get_result()
         if not _is_contract_test(item):
             return
+        self._contract_nodeids.add(item.nodeid)
         error = call.excinfo.value if call.excinfo else None
         stop = _find(error, OutOfTime)
         if stop is not None and self.untestable is None:
@@ -66,7 +68,7 @@ class ContractReport:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Count as pytest counts: items (not their subtests), setup and teardown failures as errors."""
-        if "contract_tests/" not in report.nodeid.replace("\\", "/"):
+        if report.nodeid not in self._contract_nodeids:  # under --pyargs, "test_auth.py::…" has no folder
             return
         nodeid, violations, text = self._last_finding
         if nodeid != report.nodeid:
