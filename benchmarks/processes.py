@@ -65,6 +65,7 @@ class Server:
     probe_url: str
     headers: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    env: dict[str, str] | None = None  # added to this process's environment
     process: subprocess.Popen[bytes] | None = None
     ready_seconds: float = 0.0
 
@@ -72,7 +73,8 @@ class Server:
         """Start it and wait for its first 200: ready_seconds is spawn to first served request."""
         started = time.perf_counter()
         self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        cwd=self.cwd, start_new_session=True)
+                                        cwd=self.cwd, start_new_session=True,
+                                        env={**os.environ, **self.env} if self.env else None)
         deadline = started + timeout_s
         with httpx.Client(timeout=5.0) as client:
             while time.perf_counter() < deadline:

@@ -1,17 +1,27 @@
-"""Serving with Granian: stopping cleanly on Ctrl-C and SIGTERM, with one or more workers; the access log."""
+"""Serving with Granian (stopping cleanly on Ctrl-C and SIGTERM, with one or more workers; the access log), and
+the same app under uvicorn, the fallback."""
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
+import sys
 import time
 
 import httpx
 import pytest
 
-from tests.conftest import VIEWERS, start_mock, stop_mock
+from tests.conftest import REPO, VIEWERS, start_mock, stop_mock
 
 EXAMPLE = VIEWERS.format("64d15f9e2e6c8f4d5a123456")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def stop_with(process: subprocess.Popen[str], signal_number: int) -> tuple[int, float]:
@@ -60,3 +70,26 @@ def test_without_the_access_log_requests_print_nothing(auth: dict[str, str]) -> 
         output = stop_mock(mock)
     assert output.strip() == "", output
 
+
+
+def test_uvicorn_serves_the_same_app_from_the_environment(auth: dict[str, str]) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "mockserver.cli.serve:app_from_environment", "--port",
+         str(port), "--log-level", "warning"],
+        env={**os.environ, "MOCK_PORT": str(port)}, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}{EXAMPLE}", headers=auth)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and process.poll() is None, "uvicorn did not serve the app"
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert response.status_code == 200 and response.headers["server"] == "uvicorn"
+    assert len(response.json()["data"]["list"]) == 20
