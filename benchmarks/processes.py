@@ -48,6 +48,18 @@ def _status_kib(pid: int, key: str) -> int:
     return 0
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user and system) the whole process tree has used so far."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, the 14th and 15th fields of stat
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(root: int) -> float:
     """Resident memory of the whole process tree now."""
     return sum(_status_kib(pid, "VmRSS") for pid in process_tree(root)) / 1024

@@ -105,11 +105,24 @@ def targets(results: Results) -> list[tuple[str, str, bool | None]]:
 
 def missed_targets(results: Results, rows: list[tuple[str, str, bool | None]]) -> list[str]:
     """What limits each missed target, with the figures of this run."""
+    from benchmarks.run import MOCK_ONE, MOCK_TWO
+
     missed = [name for name, _, ok in rows if ok is False]
     if not missed:
         return []
-    lines = ["### Missed", ""]
-    lines += [f"- **{name}**: see the rows below, and where the time goes." for name in missed]
+    lines = ["### Missed, and what limits it", ""]
+    t = results.throughput
+    for name in missed:
+        if name.startswith("2 workers"):
+            one, two = (statistics.median(t[n].cores or [0.0]) for n in (MOCK_ONE, MOCK_TWO))
+            lines.append(
+                f"- **{name}**: the machine has {results.machine['cores']} cores and wrk runs on them too. One "
+                f"Granian worker already keeps {one:.2f} cores busy (its Rust thread reads, parses and writes beside "
+                f"the Python thread), so a second worker finds {two - one:.2f} more, not a whole core: two workers "
+                f"used {two:.2f} cores. The uvicorn row shows the other side: one core for one worker, and fewer "
+                "requests from it.")
+        else:
+            lines.append(f"- **{name}**: see its rows below.")
     return [*lines, ""]
 
 
@@ -171,9 +184,9 @@ def write_report(results: Results, path: Path, chart: Path) -> None:
         "",
         f"![requests per second and p99 latency]({chart_link})",
         "",
-        "| server | requests/s | p50 ms | p99 ms | errors | peak RSS MiB | ready s | vs Prism static "
-        "| vs bare (Granian) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| server | requests/s | p50 ms | p99 ms | errors | server's cores | peak RSS MiB | ready s "
+        "| vs Prism static | vs bare (Granian) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     from benchmarks.run import BARE_GRANIAN
 
@@ -182,7 +195,8 @@ def write_report(results: Results, path: Path, chart: Path) -> None:
     for name, measured in results.throughput.items():
         rate = measured.median("requests_per_s")
         lines.append(f"| {name} | {rate:,.0f} | {measured.median('p50_ms'):.2f} | {measured.median('p99_ms'):.2f} | "
-                     f"{measured.errors} | {measured.peak_rss_mib:.0f} | {measured.ready_seconds:.2f} | "
+                     f"{measured.errors} | {statistics.median(measured.cores or [0.0]):.2f} | "
+                     f"{measured.peak_rss_mib:.0f} | {measured.ready_seconds:.2f} | "
                      f"{rate / prism:.2f}x | {rate / bare:.2f}x |")
     lines += ["", *where_the_time_goes(results)]
     lines += ["## Start-up (spawn to first served request)", "", "| server | runs (s) | median s |",

@@ -29,7 +29,7 @@ import httpx
 import yaml
 
 from benchmarks.measure import Latencies, hostile_latencies, large_stream_latencies
-from benchmarks.processes import Server, free_port, peak_rss_mib, rss_mib
+from benchmarks.processes import Server, cpu_seconds, free_port, peak_rss_mib, rss_mib
 from benchmarks.report import write_chart, write_report
 from benchmarks.wrk import WrkResult, ensure_wrk, run_wrk
 
@@ -54,6 +54,7 @@ BARE_UVICORN = "bare endpoint (uvicorn)"
 class Throughput:
     name: str
     rounds: list[WrkResult] = field(default_factory=list)
+    cores: list[float] = field(default_factory=list)  # CPU seconds of the server's processes per second, each round
     ready_seconds: float = 0.0
     peak_rss_mib: float = 0.0
 
@@ -90,7 +91,8 @@ class Results:
     def load(cls, path: Path) -> Results:
         raw = json.loads(path.read_text(encoding="utf-8"))
         raw["throughput"] = {name: Throughput(name=t["name"], rounds=[WrkResult(**r) for r in t["rounds"]],
-                                              ready_seconds=t["ready_seconds"], peak_rss_mib=t["peak_rss_mib"])
+                                              cores=t.get("cores", []), ready_seconds=t["ready_seconds"],
+                                              peak_rss_mib=t["peak_rss_mib"])
                              for name, t in raw["throughput"].items()}
         raw["scale_latencies"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["scale_latencies"]]
         raw["hostile"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["hostile"]]
@@ -182,10 +184,14 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
         for round_number in range(rounds):
             for server in servers:
                 seconds = results.seconds if "dynamic" not in server.name else max(5, results.seconds // 2)
+                cpu_before, started = cpu_seconds(server.pid), time.perf_counter()
                 measured = run_wrk(server.probe_url, token=token, connections=results.connections, seconds=seconds)
+                cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - started)
                 results.throughput[server.name].rounds.append(measured)
+                results.throughput[server.name].cores.append(cores)
                 print(f"  round {round_number + 1} {server.name:<28} {measured.requests_per_s:8.0f} req/s "
-                      f"p50 {measured.p50_ms:6.2f} ms p99 {measured.p99_ms:7.2f} ms errors {measured.errors}",
+                      f"p50 {measured.p50_ms:6.2f} ms p99 {measured.p99_ms:7.2f} ms errors {measured.errors} "
+                      f"cores {cores:.2f}",
                       flush=True)
         for server in servers:
             results.throughput[server.name].peak_rss_mib = peak_rss_mib(server.pid)

@@ -20,11 +20,11 @@ def serve_app(app: Any, port: int, server: Server) -> None:
 
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
         return
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, RuntimeModes
     from granian.log import LogLevels
     from granian.server.mp import MPServer
 
     multiprocessing.set_start_method("fork", force=True)  # the worker inherits the app built here
     granian = MPServer("benchmark:app", address="127.0.0.1", port=port, interface=Interfaces.ASGINL, workers=1,
-                       websockets=False, log_level=LogLevels.warning)
+                       websockets=False, log_level=LogLevels.warning, runtime_mode=RuntimeModes.st)
     granian.serve(target_loader=lambda _target: app)
