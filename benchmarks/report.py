@@ -119,21 +119,27 @@ def missed_targets(results: Results, rows: list[tuple[str, str, bool | None]]) -
                 f"- **{name}**: the machine has {results.machine['cores']} cores and wrk runs on them too. One "
                 f"Granian worker already keeps {one:.2f} cores busy (its Rust thread reads, parses and writes beside "
                 f"the Python thread), so a second worker finds {two - one:.2f} more, not a whole core: two workers "
-                f"used {two:.2f} cores. The uvicorn row shows the other side: one core for one worker, and fewer "
-                "requests from it.")
+                f"used {two:.2f} cores. Each request costs the same CPU with one worker or two "
+                f"({cpu_us_per_request(results, MOCK_ONE):.0f} and {cpu_us_per_request(results, MOCK_TWO):.0f} us): "
+                "the workers scale; the cores run out. The uvicorn row shows the other side: one core for one worker, "
+                "and fewer requests from it.")
         else:
             lines.append(f"- **{name}**: see its rows below.")
     return [*lines, ""]
+
+
+def cpu_us_per_request(results: Results, name: str) -> float:
+    """CPU time of the server's processes per request answered, in microseconds."""
+    measured = results.throughput[name]
+    return statistics.median(measured.cores or [1.0]) * 1e6 / measured.median("requests_per_s")
 
 
 def where_the_time_goes(results: Results) -> list[str]:
     """Microseconds of one core per request, layer by layer: the server, Connexion, the mock's own work."""
     from benchmarks.run import BARE_GRANIAN, BARE_UVICORN, MINIMAL, MOCK_ONE, MOCK_UVICORN
 
-    t = results.throughput
-
     def cost(name: str) -> float:
-        return 1e6 / t[name].median("requests_per_s")
+        return cpu_us_per_request(results, name)
 
     server_granian, server_uvicorn = cost(BARE_GRANIAN), cost(BARE_UVICORN)
     layers = [
@@ -148,10 +154,10 @@ def where_the_time_goes(results: Results) -> list[str]:
          cost(MINIMAL) - server_granian),
     ]
     lines = ["## Where the time goes", "",
-             "Microseconds per request (1,000,000 / requests per second of the rows above, one worker: the time of "
-             "one core, wrk sharing the other); differences are of rows of one run. The server's own share is small "
-             "either way: most of a request is Python above it, and Granian's gain is mostly the tail latency and the "
-             "work it moves off the Python thread (parsing, connections, writes).", "",
+             "CPU microseconds per request: the cores each server kept busy (all its processes and threads) over its "
+             "requests per second, medians of the rounds above; differences are of rows of one run. A server that "
+             "spends the same CPU on a request can still answer more of them a second by spending it on two threads "
+             "at once: compare the cores column above.", "",
              "| layer | us per request |", "| --- | --- |"]
     lines += [f"| {name} | {value:,.0f} |" for name, value in layers]
     return [*lines, ""]
