@@ -174,6 +174,9 @@ def write_report(results: Results, path: Path, chart: Path) -> None:
         "one run on one machine; all traffic on loopback.",
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}; Python {m['python']}; {m['wrk']}",
+        f"- Load average (1, 5, 15 min) at the start of the run: {m.get('load at the start', 'not recorded')}; at the "
+        f"end: {m.get('load at the end', 'not recorded')}. Above about 1, other work shared the cores: it slows "
+        "rows unevenly and widens the tails (the rounds alternate so that it falls on all targets).",
         f"- Load: wrk, 1 thread, {results.connections} connections, {results.seconds} s a round; targets alternate "
         "round by round; medians of the rounds. Request logging off everywhere (Prism `-v error`).",
         "- Every target answers the same request: `GET /api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers` with "

@@ -106,7 +106,13 @@ def machine() -> dict[str, str]:
                           if line.startswith("MemTotal")))
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": f"{memory_kib / 1024 / 1024:.0f} GiB",
             "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-            "wrk": subprocess.run([ensure_wrk(), "-v"], capture_output=True, text=True).stdout.split("\n")[0]}
+            "wrk": subprocess.run([ensure_wrk(), "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+            "load at the start": load_average()}
+
+
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages: figures taken on a busy machine say so."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def mockserver(*args: str) -> list[str]:
@@ -336,6 +342,7 @@ def main() -> int:
         print("deep Schemathesis run", flush=True)
         deep_schemathesis(results, token, folder, examples=200 if quick else 6000)
     saved = RESULTS if not quick else Path(tempfile.gettempdir()) / "benchmarks-quick.json"
+    results.machine["load at the end"] = load_average()
     results.save(saved)
     print(f"saved the figures to {saved}")
     output = arguments.output if not quick else Path(tempfile.gettempdir()) / "BENCHMARKS.quick.md"
