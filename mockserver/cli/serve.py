@@ -3,8 +3,9 @@
 Granian (a Rust HTTP server for ASGI apps) serves the same app as uvicorn with more requests a second and a
 shorter tail (BENCHMARKS.md has both): its own thread parses, reads and writes while Python runs the app. Its
 process supervisor is used as it is, with one change: it serves the socket bound here, so that `--port 0`
-prints the real port and a taken port is one clear line before anything starts. Workers are forked: each inherits the settings (and so the live stream's clock) and
-the data set loaded here, and builds its own search index.
+prints the real port and a taken port is one clear line before anything starts. Workers are forked: each
+inherits the settings (and so the live stream's clock) and the data set loaded here, and builds its own
+search index.
 """
 
 from __future__ import annotations
