@@ -1,6 +1,6 @@
 """The ceiling of this Python stack: a bare Starlette endpoint that returns a fixed page, no validation.
 
-    python -m benchmarks.bare_endpoint --port 8090 --body page.json
+    python -m benchmarks.bare_endpoint --port 8090 --body page.json [--server granian|uvicorn]
 """
 
 from __future__ import annotations
@@ -8,11 +8,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+from benchmarks.servers import SERVERS, serve_app
 
 
 def bare_app(body: bytes) -> Starlette:
@@ -26,9 +27,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--body", type=Path, required=True)
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     arguments = parser.parse_args()
     app = bare_app(arguments.body.read_bytes())
-    uvicorn.run(app, host="127.0.0.1", port=arguments.port, log_level="warning", access_log=False)
+    serve_app(app, arguments.port, arguments.server)
 
 
 if __name__ == "__main__":

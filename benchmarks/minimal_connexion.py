@@ -1,6 +1,6 @@
 """The ceiling of Connexion itself: an app on the same openapi.yaml, no auth, a fixed page, no work.
 
-    python -m benchmarks.minimal_connexion --port 8091 --body page.json
+    python -m benchmarks.minimal_connexion --port 8091 --body page.json [--server granian|uvicorn]
 
 Its parameters are still checked by Connexion's own validator; it verifies no token and renders
 nothing. The mock does all of that on top, so this is what Connexion alone costs.
@@ -12,11 +12,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 import yaml
 from connexion import AsyncApp
 from connexion.resolver import Resolver
 from starlette.responses import Response
+
+from benchmarks.servers import SERVERS, serve_app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,9 +38,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--body", type=Path, required=True)
+    parser.add_argument("--server", choices=SERVERS, default="granian")
     arguments = parser.parse_args()
-    uvicorn.run(minimal_app(arguments.body.read_bytes()), host="127.0.0.1", port=arguments.port, log_level="warning",
-                access_log=False)
+    serve_app(minimal_app(arguments.body.read_bytes()), arguments.port, arguments.server)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,18 @@ def _status_kib(pid: int, key: str) -> int:
     return 0
 
 
+def cpu_seconds(root: int) -> float:
+    """CPU time (user and system) the whole process tree has used so far."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, the 14th and 15th fields of stat
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(root: int) -> float:
     """Resident memory of the whole process tree now."""
     return sum(_status_kib(pid, "VmRSS") for pid in process_tree(root)) / 1024
@@ -65,6 +77,7 @@ class Server:
     probe_url: str
     headers: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    env: dict[str, str] | None = None  # added to this process's environment
     process: subprocess.Popen[bytes] | None = None
     ready_seconds: float = 0.0
 
@@ -72,7 +85,8 @@ class Server:
         """Start it and wait for its first 200: ready_seconds is spawn to first served request."""
         started = time.perf_counter()
         self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        cwd=self.cwd, start_new_session=True)
+                                        cwd=self.cwd, start_new_session=True,
+                                        env={**os.environ, **self.env} if self.env else None)
         deadline = started + timeout_s
         with httpx.Client(timeout=5.0) as client:
             while time.perf_counter() < deadline:

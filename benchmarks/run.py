@@ -3,9 +3,10 @@
     ./dev bench                 # the full run (about 12 minutes)
     ./dev bench --quick         # shorter rounds, for trying the script itself
 
-Measures the mock (1 and 2 workers) against Stoplight Prism (static and dynamic) and a bare Starlette
-endpoint with wrk, alternating the runs so that machine noise falls on all alike; then start-up, a
-million-viewer stream, hostile input, a soak, the contract suite and a deep Schemathesis run.
+Measures the mock (1 and 2 workers under Granian, 1 under uvicorn) against Stoplight Prism (static and
+dynamic), a minimal Connexion app and a bare endpoint under both servers, with wrk, alternating the runs
+so that machine noise falls on all alike; then start-up, a million-viewer stream, hostile input, a soak,
+the contract suite and a deep Schemathesis run.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import httpx
 import yaml
 
 from benchmarks.measure import Latencies, hostile_latencies, large_stream_latencies
-from benchmarks.processes import Server, free_port, peak_rss_mib, rss_mib
+from benchmarks.processes import Server, cpu_seconds, free_port, peak_rss_mib, rss_mib
 from benchmarks.report import write_chart, write_report
 from benchmarks.wrk import WrkResult, ensure_wrk, run_wrk
 
@@ -40,12 +41,20 @@ PRISM_VERSION = "5.16.0"
 PRISM_DIR = REPO / "benchmarks" / "tools" / "prism"
 RESULTS = REPO / "benchmarks" / "results" / "latest.json"  # raw figures of the last full run (not committed)
 CHART = REPO / "benchmarks" / "throughput.png"
+# The throughput rows; report.py reads the same names.
+MOCK_ONE = "mock, 1 worker (Granian)"
+MOCK_TWO = "mock, 2 workers (Granian)"
+MOCK_UVICORN = "mock, 1 worker (uvicorn)"
+MINIMAL = "minimal Connexion (Granian)"
+BARE_GRANIAN = "bare endpoint (Granian)"
+BARE_UVICORN = "bare endpoint (uvicorn)"
 
 
 @dataclass
 class Throughput:
     name: str
     rounds: list[WrkResult] = field(default_factory=list)
+    cores: list[float] = field(default_factory=list)  # CPU seconds of the server's processes per second, each round
     ready_seconds: float = 0.0
     peak_rss_mib: float = 0.0
 
@@ -82,7 +91,8 @@ class Results:
     def load(cls, path: Path) -> Results:
         raw = json.loads(path.read_text(encoding="utf-8"))
         raw["throughput"] = {name: Throughput(name=t["name"], rounds=[WrkResult(**r) for r in t["rounds"]],
-                                              ready_seconds=t["ready_seconds"], peak_rss_mib=t["peak_rss_mib"])
+                                              cores=t.get("cores", []), ready_seconds=t["ready_seconds"],
+                                              peak_rss_mib=t["peak_rss_mib"])
                              for name, t in raw["throughput"].items()}
         raw["scale_latencies"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["scale_latencies"]]
         raw["hostile"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["hostile"]]
@@ -96,7 +106,13 @@ def machine() -> dict[str, str]:
                           if line.startswith("MemTotal")))
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": f"{memory_kib / 1024 / 1024:.0f} GiB",
             "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-            "wrk": subprocess.run([ensure_wrk(), "-v"], capture_output=True, text=True).stdout.split("\n")[0]}
+            "wrk": subprocess.run([ensure_wrk(), "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+            "load at the start": load_average()}
+
+
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages: figures taken on a busy machine say so."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def mockserver(*args: str) -> list[str]:
@@ -128,6 +144,25 @@ def prism_spec(page: dict[str, object], folder: Path) -> Path:
     return path
 
 
+def mock_under_uvicorn(port: int, token: str) -> Server:
+    """The same app under uvicorn (uvloop, httptools), its settings from MOCK_* as any ASGI server would pass them."""
+    command = [sys.executable, "-m", "uvicorn", "--factory", "mockserver.cli.serve:app_from_environment",
+               "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
+               "--lifespan", "off"]
+    url = f"http://127.0.0.1:{port}{VIEWERS.format(EXAMPLE_STREAM)}"
+    return Server(MOCK_UVICORN, command, url, {"Authorization": f"Bearer {token}"}, REPO, env={"MOCK_PORT": str(port)})
+
+
+def prism_server(name: str, prism: Path, spec: Path, port: int, auth: dict[str, str], *options: str) -> Server:
+    command = [str(prism), "mock", *options, str(spec), "-h", "127.0.0.1", "-p", str(port), "-v", "error"]
+    return Server(name, command, f"http://127.0.0.1:{port}{VIEWERS.format(EXAMPLE_STREAM)}", auth)
+
+
+def module_server(name: str, module: str, port: int, body: Path, server: str, auth: dict[str, str]) -> Server:
+    command = [sys.executable, "-m", module, "--port", str(port), "--body", str(body), "--server", server]
+    return Server(name, command, f"http://127.0.0.1:{port}{VIEWERS.format(EXAMPLE_STREAM)}", auth, REPO)
+
+
 def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
     """Every target alternately, `rounds` times; all servers idle while another is measured."""
     prism = ensure_prism()
@@ -137,26 +172,16 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
     body = folder / "page.json"
     body.write_bytes(json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode())
     spec = prism_spec(page, folder)
-    ports = {name: free_port() for name in ("mock, 1 worker", "mock, 2 workers", "Prism static", "Prism dynamic",
-                                            "minimal Connexion", "bare Starlette")}
     auth = {"Authorization": f"Bearer {token}"}
-
-    def url(name: str) -> str:
-        return f"http://127.0.0.1:{ports[name]}{VIEWERS.format(EXAMPLE_STREAM)}"
-
     servers = [
-        mock_server("mock, 1 worker", ports["mock, 1 worker"], token),
-        mock_server("mock, 2 workers", ports["mock, 2 workers"], token, "--workers", "2"),
-        Server("Prism static", [str(prism), "mock", str(spec), "-h", "127.0.0.1", "-p", str(ports["Prism static"]),
-                                "-v", "error"], url("Prism static"), auth),
-        Server("Prism dynamic", [str(prism), "mock", "-d", str(spec), "-h", "127.0.0.1", "-p",
-                                 str(ports["Prism dynamic"]), "-v", "error"], url("Prism dynamic"), auth),
-        Server("minimal Connexion", [sys.executable, "-m", "benchmarks.minimal_connexion", "--port",
-                                     str(ports["minimal Connexion"]), "--body", str(body)],
-               url("minimal Connexion"), auth, REPO),
-        Server("bare Starlette", [sys.executable, "-m", "benchmarks.bare_endpoint", "--port",
-                                  str(ports["bare Starlette"]), "--body", str(body)],
-               url("bare Starlette"), auth, REPO),
+        mock_server(MOCK_ONE, free_port(), token),
+        mock_server(MOCK_TWO, free_port(), token, "--workers", "2"),
+        mock_under_uvicorn(free_port(), token),
+        prism_server("Prism static", prism, spec, free_port(), auth),
+        prism_server("Prism dynamic", prism, spec, free_port(), auth, "-d"),
+        module_server(MINIMAL, "benchmarks.minimal_connexion", free_port(), body, "granian", auth),
+        module_server(BARE_GRANIAN, "benchmarks.bare_endpoint", free_port(), body, "granian", auth),
+        module_server(BARE_UVICORN, "benchmarks.bare_endpoint", free_port(), body, "uvicorn", auth),
     ]
     try:
         for server in servers:
@@ -165,10 +190,14 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
         for round_number in range(rounds):
             for server in servers:
                 seconds = results.seconds if "dynamic" not in server.name else max(5, results.seconds // 2)
+                cpu_before, started = cpu_seconds(server.pid), time.perf_counter()
                 measured = run_wrk(server.probe_url, token=token, connections=results.connections, seconds=seconds)
+                cores = (cpu_seconds(server.pid) - cpu_before) / (time.perf_counter() - started)
                 results.throughput[server.name].rounds.append(measured)
-                print(f"  round {round_number + 1} {server.name:<16} {measured.requests_per_s:8.0f} req/s "
-                      f"p50 {measured.p50_ms:6.2f} ms p99 {measured.p99_ms:7.2f} ms errors {measured.errors}",
+                results.throughput[server.name].cores.append(cores)
+                print(f"  round {round_number + 1} {server.name:<28} {measured.requests_per_s:8.0f} req/s "
+                      f"p50 {measured.p50_ms:6.2f} ms p99 {measured.p99_ms:7.2f} ms errors {measured.errors} "
+                      f"cores {cores:.2f}",
                       flush=True)
         for server in servers:
             results.throughput[server.name].peak_rss_mib = peak_rss_mib(server.pid)
@@ -180,7 +209,7 @@ def throughput(results: Results, token: str, folder: Path, rounds: int) -> None:
 
 def identical_workers(results: Results, token: str) -> None:
     """Every worker of a 2-worker mock serves the same bytes (timestamp aside)."""
-    server = mock_server("mock, 2 workers", free_port(), token, "--workers", "2").start()
+    server = mock_server(MOCK_TWO, free_port(), token, "--workers", "2").start()
     try:
         bodies = set()
         for _ in range(40):
@@ -313,6 +342,7 @@ def main() -> int:
         print("deep Schemathesis run", flush=True)
         deep_schemathesis(results, token, folder, examples=200 if quick else 6000)
     saved = RESULTS if not quick else Path(tempfile.gettempdir()) / "benchmarks-quick.json"
+    results.machine["load at the end"] = load_average()
     results.save(saved)
     print(f"saved the figures to {saved}")
     output = arguments.output if not quick else Path(tempfile.gettempdir()) / "BENCHMARKS.quick.md"

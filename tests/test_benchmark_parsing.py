@@ -38,3 +38,13 @@ def test_microseconds_and_seconds_are_converted() -> None:
 def test_output_without_figures_is_refused() -> None:
     with pytest.raises(ValueError, match="wrk printed no"):
         WrkResult.parse("unable to connect to 127.0.0.1:8080 Connection refused")
+
+
+def test_the_report_keeps_the_sections_other_benchmark_scripts_wrote(tmp_path: Path) -> None:
+    from benchmarks.report import kept_sections
+
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text("# old\n<!-- proxy-and-record:start -->\n## proxy\nrow\n<!-- proxy-and-record:end -->\n"
+                    "## not kept\n<!-- a:start -->\nx\n<!-- b:end -->\n", encoding="utf-8")
+    assert kept_sections(path) == ["<!-- proxy-and-record:start -->\n## proxy\nrow\n<!-- proxy-and-record:end -->\n"]
+    assert kept_sections(tmp_path / "missing.md") == []

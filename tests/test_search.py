@@ -117,3 +117,23 @@ def test_a_longer_term_filters_a_kept_shorter_one_exactly() -> None:
     for term in ("a", "ay", "ayb", "AYBE", "y", "yıl", "yilmaz", "kay", "u49", "u499"):
         expected = [i for i, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
         assert list(index.positions(term)) == expected
+
+
+def test_an_audience_with_one_very_long_name_gives_the_same_results() -> None:
+    people = [*PEOPLE * 20, ("Ayşe" * 200, "Yılmaz", "ayse.long")]
+    index = SearchIndex(people)
+    assert not index._width  # records of many widths: no padding to the longest
+    for term in ("a", "AYŞEAYŞE", "yılmaz", "long", "zz"):
+        expected = [i for i, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
+        assert list(index.positions(term)) == expected
+
+
+def test_a_term_is_never_found_across_two_neighbours() -> None:
+    index = SearchIndex([("Ab", "Cd", "ef"), ("gh", "Ij", "kl")])
+    assert list(index.positions("efgh")) == list(index.positions("f\x1eg")) == []
+    assert list(index.positions("ef")) == [0] and list(index.positions("gh")) == [1]
+
+
+def test_a_lone_surrogate_in_a_name_is_searched_like_any_letter() -> None:
+    index = SearchIndex([("a\ud800b", "c", "d"), ("x", "y", "z")])
+    assert list(index.positions("\ud800")) == [0] and list(index.positions("a\ud800b")) == [0]

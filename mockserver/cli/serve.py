@@ -1,28 +1,96 @@
-"""Running the mock: bind, announce the streams and a ready token, serve with uvicorn."""
+"""Running the mock: bind, announce the streams and a ready token, serve with Granian.
+
+Granian (a Rust HTTP server for ASGI apps) serves the same app as uvicorn with more requests a second and a
+shorter tail (BENCHMARKS.md has both): its own thread parses, reads and writes while Python runs the app. Its
+process supervisor is used as it is, with one change: it serves the socket bound here, so that `--port 0`
+prints the real port and a taken port is one clear line before anything starts. Workers are forked: each
+inherits the settings (and so the live stream's clock) and the data set loaded here, and builds its own
+search index.
+"""
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
+import socket
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-import uvicorn
 from connexion import AsyncApp
+from granian._granian import SocketHolder
+from granian.constants import Interfaces, RuntimeModes
+from granian.log import LogLevels
+from granian.server.mp import MPServer
 
 from mockserver.cli.main import bind_socket, export_environment, format_stream_table
 from mockserver.core.auth import mint_token
 from mockserver.core.clock import wall_clock_ms
 from mockserver.core.dataset import DEFAULT_USER_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
+from mockserver.core.fixtures import FixtureError, load_fixtures
 from mockserver.core.live import LiveData
 from mockserver.core.model import format_timestamp
 from mockserver.settings import Settings, clock_of, load_settings
 from mockserver.web.app import create_app, load_dataset
 
+logger = logging.getLogger("mockserver")
+
+# What the forked workers inherit: the settings, the data set the banner announced and, for --watch, when
+# the fixtures file was last changed as that data was read.
+_inherited: tuple[Settings, DataSet, int | None] | None = None
+# Seconds a worker may take to finish its requests on Ctrl-C or SIGTERM before it is killed.
+_STOP_SECONDS = 1
+
 
 def app_from_environment() -> AsyncApp:
-    """The app of one worker process, from the MOCK_* variables its parent exported."""
+    """The app from the MOCK_* variables, for any ASGI server (`uvicorn --factory` this function)."""
     return create_app(load_settings({}, os.environ))
+
+
+def worker_app(target: str = "") -> AsyncApp:
+    """The app of one forked worker: the parent's settings and data, indexed in the worker."""
+    if _inherited is None:
+        return app_from_environment()
+    settings, dataset, loaded_version = _inherited
+    if settings.watch and settings.fixtures is not None and _version(settings.fixtures) != loaded_version:
+        dataset = _reloaded(settings.fixtures, dataset)  # edited while the worker started: its watcher missed it
+    dataset.build_indexes()
+    return create_app(settings, dataset)
+
+
+def _version(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _reloaded(path: Path, dataset: DataSet) -> DataSet:
+    try:
+        return load_fixtures(path)
+    except FixtureError as error:
+        logger.warning("mockserver: %s; still serving the data loaded before", error)
+        return dataset
+
+
+class BoundGranian(MPServer):
+    """Granian's process server on a socket bound (and reported) before it starts."""
+
+    def __init__(self, sock: socket.socket, **options: Any) -> None:
+        host, port = sock.getsockname()[:2]
+        super().__init__("mockserver.cli.serve:worker_app", address=host, port=port, **options)
+        self._bound = sock
+
+    def _init_shared_socket(self) -> None:
+        self._bound.set_inheritable(True)
+        # As Granian shares a socket where it cannot bind one per worker; its stub lacks the arguments.
+        self._ssp = None
+        self._shd = SocketHolder(self._bound.fileno(), False, self.backlog)  # type: ignore[call-arg,assignment]
+        self._sfd = self._bound.fileno()  # type: ignore[assignment]
+        self._sso = self._bound
 
 
 def banner(settings: Settings, live: LiveData, started: float) -> str:
@@ -64,25 +132,25 @@ def example_stream(dataset: DataSet) -> str | None:
 
 
 def serve(settings: Settings) -> int:
+    """Serve until Ctrl-C or SIGTERM: the banner once the port is bound, then Granian's workers."""
+    global _inherited
     started = time.perf_counter()
-    dataset = load_dataset(settings)
+    fixtures_version = _version(settings.fixtures) if settings.fixtures is not None else None
+    dataset = load_dataset(settings, indexed=False)  # each worker indexes its own copy
     sock = bind_socket(settings.host, settings.port)
     now = wall_clock_ms()
     settings = replace(settings, port=sock.getsockname()[1], clock_started=now,
                        clock=settings.clock if settings.clock is not None else now)
-    live = LiveData(dataset, clock_of(settings))
-    log_level = "info" if settings.access_log else "warning"
-    if settings.workers > 1:
-        export_environment(settings)
-        config = uvicorn.Config("mockserver.cli.serve:app_from_environment", factory=True, workers=settings.workers,
-                                log_level=log_level, access_log=settings.access_log)
-        print(banner(settings, live, started), flush=True)
-        uvicorn.supervisors.Multiprocess(config, sockets=[sock]).run()
-        return 0
-    app = create_app(settings, dataset)
-    config = uvicorn.Config(app, log_level=log_level, access_log=settings.access_log, lifespan="off")
-    server = uvicorn.Server(config)
-    print(banner(settings, live, started), flush=True)
-    server.run(sockets=[sock])
+    export_environment(settings)  # the same settings for anything the workers start
+    _inherited = (settings, dataset, fixtures_version)
+    server = BoundGranian(
+        sock, interface=Interfaces.ASGINL, workers=settings.workers, factory=True, websockets=False,
+        log_level=LogLevels.info if settings.access_log else LogLevels.warning,
+        log_access=settings.access_log, workers_kill_timeout=_STOP_SECONDS,
+        runtime_mode=RuntimeModes.st,  # one I/O thread a worker: measured to scale better over workers than mt
+    )
+    multiprocessing.set_start_method("fork", force=True)  # workers inherit the socket and the data
+    print(banner(settings, LiveData(dataset, clock_of(settings)), started), flush=True)
+    server.serve(target_loader=worker_app)
     sys.stdout.flush()
     return 0

@@ -34,14 +34,16 @@ def load_spec(path: Path) -> dict[str, Any]:
     return spec
 
 
-def load_dataset(settings: Settings) -> DataSet:
-    """The data the settings ask for: a fixtures file, else the built-in data set for the seed."""
+def load_dataset(settings: Settings, *, indexed: bool = True) -> DataSet:
+    """The data the settings ask for: a fixtures file, else the built-in data set for the seed (with its search
+    indexes built, unless `indexed` is false)."""
     if settings.fixtures is not None:
         dataset = load_fixtures(settings.fixtures)
     else:
         dataset = default_dataset(settings.seed, large_audience=settings.audience or DEFAULT_LARGE_AUDIENCE,
                                   churn=settings.churn or DEFAULT_CHURN, live_for_s=settings.live_for)
-    dataset.build_indexes()
+    if indexed:
+        dataset.build_indexes()
     return dataset
 
 
