@@ -78,10 +78,10 @@ def overlapping_pages() -> None:
 
     def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
         page = original(stream, index, request)
-        if request.page > 1 and page.viewers:
+        if request.page > 1 and page.places:
             previous = original(stream, index, query.PageRequest(request.page - 1, request.limit, request.search))
-            viewers = [previous.viewers[-1], *page.viewers[:-1]]
-            return query.ViewerPage(viewers, page.current_page, page.items_per_page, page.total_items,
+            places = [previous.places[-1], *page.places[:-1]]
+            return query.ViewerPage(places, page.viewer_at, page.current_page, page.items_per_page, page.total_items,
                                     page.participant_audience_total)
         return page
 
@@ -93,7 +93,7 @@ def audience_total_follows_search() -> None:
 
     def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
         page = original(stream, index, request)
-        return query.ViewerPage(page.viewers, page.current_page, page.items_per_page, page.total_items,
+        return query.ViewerPage(page.places, page.viewer_at, page.current_page, page.items_per_page, page.total_items,
                                 page.total_items)
 
     _patch(live, "page_of_viewers", page_of_viewers)
@@ -115,7 +115,7 @@ def search_returns_everyone() -> None:
     def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
         filtered = original(stream, index, request)
         unfiltered = original(stream, index, query.PageRequest(request.page, request.limit, None))
-        return query.ViewerPage(unfiltered.viewers, filtered.current_page, filtered.items_per_page,
+        return query.ViewerPage(unfiltered.places, unfiltered.viewer_at, filtered.current_page, filtered.items_per_page,
                                 filtered.total_items, filtered.participant_audience_total)
 
     _patch(live, "page_of_viewers", page_of_viewers)

@@ -32,7 +32,7 @@ from tests.distribution import (
 
 SPEC_BYTES = (REPO / "openapi.yaml").read_bytes()
 SEED_HEADER = re.compile(r"^contract: target .+; profile fast; seed \d+ \(replay: CONTRACT_SEED=\d+", re.MULTILINE)
-DEV_TOOLS = {"mypy", "ruff", "matplotlib", "numpy", "types-pyyaml", "openapi-spec-validator", "build"}
+DEV_TOOLS = {"mypy", "ruff", "matplotlib", "types-pyyaml", "openapi-spec-validator", "build"}
 
 
 @pytest.fixture(scope="module")

@@ -48,3 +48,17 @@ def test_follow_state_depends_on_the_requester_only() -> None:
     assert first == re.findall(rb'"isFollowing":(true|false)', render(1, 45, "fan", PageRenderer(0)))
     assert first != re.findall(rb'"isFollowing":(true|false)', render(1, 45, "someone else"))
     assert b"true" in first and b"false" in first
+
+
+def test_a_viewer_whose_values_spell_the_follow_key_renders_exactly() -> None:
+    from dataclasses import replace
+
+    from mockserver.core.render import viewer_json
+
+    viewer = STREAM.audience.viewer(0)
+    for trap in ['"isFollowing":true', 'isFollowing', '\\"isFollowing\\":', 'a"b', "Ş\u0307\U0001f600"]:
+        odd = replace(viewer, name=trap, surname=trap, username=trap, expertise=trap)
+        head, tail, _, _ = viewer_json(odd)
+        for follows in (True, False):
+            expected = json.dumps(odd.to_json(follows), ensure_ascii=False, separators=(",", ":")).encode()
+            assert head + (b"true" if follows else b"false") + tail == expected

@@ -137,3 +137,65 @@ def test_a_term_is_never_found_across_two_neighbours() -> None:
 def test_a_lone_surrogate_in_a_name_is_searched_like_any_letter() -> None:
     index = SearchIndex([("a\ud800b", "c", "d"), ("x", "y", "z")])
     assert list(index.positions("\ud800")) == [0] and list(index.positions("a\ud800b")) == [0]
+
+
+few_letters = st.text(alphabet="aAbıIiİşŞ\u0307ö😀-", max_size=8)
+
+
+@given(people=st.lists(st.tuples(few_letters, few_letters, few_letters), min_size=1, max_size=40),
+       term=st.text(alphabet="aAbıIiİşŞ\u0307ö😀-", min_size=2, max_size=5))
+def test_with_the_ngram_filter_results_are_exactly_those_of_a_full_scan(
+        people: list[tuple[str, str, str]], term: str) -> None:
+    from unittest import mock
+
+    expected = [position for position, fields in enumerate(people) if any(fold(term) in fold(f) for f in fields)]
+    with mock.patch("mockserver.core.search._TESTED_AT_MOST", 1.0):  # always test what the filter lets through
+        assert list(SearchIndex(people, ngram_filter_from=0).positions(term)) == expected
+
+
+@given(records=st.lists(st.binary(min_size=0, max_size=11), min_size=1, max_size=30),
+       pattern=st.binary(min_size=2, max_size=6))
+def test_the_ngram_filter_never_sets_aside_a_record_that_holds_the_pattern(records: list[bytes],
+                                                                          pattern: bytes) -> None:
+    from mockserver.core.ngrams import NgramFilter
+
+    width = 12
+    ngrams = NgramFilter(b"".join(record.ljust(width, b"\x1e") for record in records), width, len(records))
+    candidates = ngrams.candidates(pattern)
+    assert candidates is not None
+    assert list(candidates) == sorted(set(candidates))
+    assert {i for i, record in enumerate(records) if pattern in record} <= set(candidates)
+
+
+def test_the_ngram_filter_sets_aside_most_records_of_a_rare_term() -> None:
+    from mockserver.core.ngrams import NgramFilter
+
+    records = [f"name{i % 97}\x1fsurname{i % 89}\x1fuser{i}".encode().ljust(40, b"\x1e") for i in range(20_000)]
+    ngrams = NgramFilter(b"".join(records), 40, len(records))
+    candidates = ngrams.candidates(b"user12345")
+    assert candidates is not None and 12345 in candidates
+    assert len(candidates) < 200  # a filter that lets everything through would still be exact, and useless
+    assert ngrams.candidates(b"u") is None
+
+
+def test_the_ngram_filter_refuses_records_that_do_not_fit_the_bytes() -> None:
+    from mockserver.core.ngrams import NgramFilter
+
+    with pytest.raises(ValueError, match="3 records of 10 bytes"):
+        NgramFilter(b"x" * 29, 10, 3)
+
+
+def test_names_holding_the_separators_are_folded_field_by_field() -> None:
+    people = [("A\x1fB", "Ç", "x"), ("İ\x1e", "y", "z"), ("Ayşe", "Kaya", "ak")]
+    index = SearchIndex(people)
+    assert list(index.positions("ç")) == [0]
+    assert list(index.positions("i")) == [1]
+    assert list(index.positions("AYŞE")) == [2]
+
+
+@given(people=st.lists(st.tuples(names, names, names), min_size=1, max_size=25))
+def test_folding_all_at_once_is_folding_each_field(people: list[tuple[str, str, str]]) -> None:
+    from mockserver.core.search import _folded_records
+
+    assert _folded_records(people) == tuple("\x1f".join(map(fold, fields)) for fields in people)
+    assert _folded_records(iter(people)) == _folded_records(people)

@@ -12,11 +12,10 @@ import hashlib
 import io
 import re
 import unicodedata
-from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from mockserver.core.model import ProfilePhoto, Viewer
+from mockserver.core.model import Viewer
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -30,6 +29,7 @@ MEDIA_PATH = re.compile(r"/media/avatars/(?P<id>[0-9a-f]{24})/(?P<initials>[A-Z]
                         r"(?:(?P<edge>40|76)\.webp|(?P<photo>photo)\.jpg)")
 
 
+@lru_cache(maxsize=65536)  # names repeat: each pair is worked out once
 def initials(name: str, surname: str) -> str:
     """Up to two capital ASCII letters (Çağla Şahin: CS), or "-" for none; what the bundled font can draw."""
     letters = ""
@@ -47,19 +47,10 @@ def colour(viewer_id: str) -> tuple[int, int, int]:
     return round(red * 255), round(green * 255), round(blue * 255)
 
 
-def local_photo(viewer: Viewer) -> ProfilePhoto | None:
-    """The viewer's photo with its URLs on the mock's own origin (placeholder), or None when it has none."""
-    photo = viewer.profile_photo
-    if photo is None:
-        return None
+def local_photo_urls(viewer: Viewer) -> tuple[str, dict[str, str]]:
+    """The URL and variants of the viewer's photo on the mock's own origin (placeholder)."""
     base = f"{ORIGIN_PLACEHOLDER}{MEDIA_PREFIX}{viewer.id.lower()}/{initials(viewer.name, viewer.surname)}"
-    variants = {str(edge): f"{base}/{edge}.webp" for edge in VARIANT_EDGES}
-    return replace(photo, url=f"{base}/photo.jpg", variants=variants)
-
-
-def with_local_photo(viewer: Viewer) -> Viewer:
-    """The viewer as served with local media."""
-    return replace(viewer, profile_photo=local_photo(viewer)) if viewer.profile_photo is not None else viewer
+    return f"{base}/photo.jpg", {str(edge): f"{base}/{edge}.webp" for edge in VARIANT_EDGES}
 
 
 @lru_cache(maxsize=4)

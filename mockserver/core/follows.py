@@ -24,6 +24,11 @@ def requester_key(seed: int, requester_id: str) -> int:
 
 def is_following(requester_id: str, requester: int, viewer: Viewer, key: int) -> bool:
     """Whether the requester follows the viewer: the fixture's list when it has one, else a stable draw."""
-    if viewer.followed_by is not None:
-        return requester_id in viewer.followed_by
+    return follows(requester_id, requester, viewer.followed_by, key)
+
+
+def follows(requester_id: str, requester: int, followed_by: frozenset[str] | None, key: int) -> bool:
+    """is_following from what it needs of the viewer: the fixture's list (None: none) and its key."""
+    if followed_by is not None:
+        return requester_id in followed_by
     return mix64(requester ^ key) < _FOLLOW_SHARE

@@ -24,7 +24,6 @@ _ASCII_FOLD = str.maketrans({"ç": "c", "ğ": "g", "ı": "i", "ö": "o", "ş": "
 _USERNAME_SEPARATORS = ("", ".", "_")
 _ACCOUNTS_FROM_S = 1_546_300_800  # 2019-01-01: accounts were created between this day
 _ACCOUNTS_SPAN_S = 6 * 365 * 86_400  # ... and six years later
-_KEPT_VIEWERS = 200_000  # derived viewers kept; a million-viewer stream re-derives the rest on demand
 _PHOTO_HOSTS = ("https://example.com/uploads/images", "https://cdn.example.com/profiles")
 
 
@@ -105,7 +104,6 @@ class GeneratedAudience:
         self._pools = pools
         self._newest_join_ms = newest_join_ms
         self._gap_ms = max(1, span_ms // max(size, 1))
-        self._derived: dict[int, Viewer] = {}
 
     def __len__(self) -> int:
         return self._size
@@ -115,15 +113,8 @@ class GeneratedAudience:
         return [viewer_names(pools, position, mix64(key ^ position)) for position in range(self._size)]
 
     def viewer(self, position: int) -> Viewer:
-        """The viewer at a position, derived on first use and kept (up to a bound, oldest dropped first)."""
-        found = self._derived.get(position)
-        if found is None:
-            found = self._derived[position] = self._derive(position)
-            if len(self._derived) > _KEPT_VIEWERS:
-                del self._derived[next(iter(self._derived))]
-        return found
-
-    def _derive(self, position: int) -> Viewer:
+        """The viewer at a position, derived each time (a few microseconds): what is served is kept by the
+        page renderer, as JSON, and a cache of viewer objects here would only lengthen garbage collection."""
         if not 0 <= position < self._size:
             raise IndexError(position)
         draw = mix64(self._key ^ position)

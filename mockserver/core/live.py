@@ -24,7 +24,6 @@ from mockserver.core.search import SearchIndex, fold, is_blank
 _BASE_LEAD_MS = 20_000  # the newest viewer of the data joined this long before the clock started
 _JOINER_SALT = 0x6A6F696E6572  # "joiner"
 _KEPT_TERMS = 256
-_KEPT_VIEWERS = 50_000
 
 
 class ChurningStream:
@@ -41,7 +40,6 @@ class ChurningStream:
         self.departures = Departures(key, stream.churn, self._base_size)
         newest = stream.audience.viewer(0).joined_at_ms if self._base_size else clock.start_ms
         self._shift_ms = clock.start_ms - _BASE_LEAD_MS - newest
-        self._viewers: OrderedDict[int, Viewer] = OrderedDict()
         self._joiner_names: list[str] = []  # folded "name surname username" of each joiner so far
         self._term_joiners: OrderedDict[str, tuple[int, list[int]]] = OrderedDict()
         self._term_left: OrderedDict[tuple[int, str], list[int]] = OrderedDict()
@@ -51,14 +49,7 @@ class ChurningStream:
         return self.stream.participant_audience_total + snapshot.joins
 
     def viewer(self, place: int) -> Viewer:
-        found = self._viewers.get(place)
-        if found is None:
-            found = self._viewers[place] = self._make_viewer(place)
-            if len(self._viewers) > _KEPT_VIEWERS:
-                self._viewers.popitem(last=False)
-        return found
-
-    def _make_viewer(self, place: int) -> Viewer:
+        """The viewer at a place, made each time: the page renderer keeps what it served, by place."""
         if place >= 0:
             viewer = self.stream.audience.viewer(place)
             return replace(viewer, joined_at_ms=viewer.joined_at_ms + self._shift_ms)
@@ -76,7 +67,8 @@ class ChurningStream:
         else:
             places, total = self._search_page(snapshot, index, request.search or "", start, request.limit)
         return ViewerPage(
-            viewers=[self.viewer(place) for place in places],
+            places=places,
+            viewer_at=self.viewer,
             current_page=request.page,
             items_per_page=request.limit,
             total_items=total,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mockserver.core.model import Stream, Viewer
@@ -18,11 +18,19 @@ class PageRequest:
 
 @dataclass(frozen=True, slots=True)
 class ViewerPage:
-    viewers: Sequence[Viewer]
+    """A page: the places of its viewers in their audience (one place is always one viewer, so a renderer
+    keys what it keeps by place), the way to each viewer, and the page's numbers."""
+
+    places: Sequence[int]
+    viewer_at: Callable[[int], Viewer]
     current_page: int
     items_per_page: int
     total_items: int
     participant_audience_total: int
+
+    @property
+    def viewers(self) -> list[Viewer]:
+        return [self.viewer_at(place) for place in self.places]
 
     @property
     def total_pages(self) -> int:
@@ -48,7 +56,8 @@ def page_of_viewers(stream: Stream, index: SearchIndex, request: PageRequest) ->
     start = (request.page - 1) * request.limit
     on_page = matched[start : start + request.limit] if start < len(matched) else ()
     return ViewerPage(
-        viewers=[audience.viewer(position) for position in on_page],
+        places=on_page,
+        viewer_at=audience.viewer,
         current_page=request.page,
         items_per_page=request.limit,
         total_items=len(matched),

@@ -10,62 +10,83 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 
-from mockserver.core.avatars import ORIGIN_PLACEHOLDER, with_local_photo
+from mockserver.core.avatars import ORIGIN_PLACEHOLDER, local_photo_urls
 from mockserver.core.envelope import now_timestamp
-from mockserver.core.follows import is_following, requester_key, viewer_key
+from mockserver.core.follows import follows, requester_key, viewer_key
 from mockserver.core.model import Viewer
 from mockserver.core.query import ViewerPage
 
 _KEPT_VIEWERS = 200_000
 _KEPT_REQUESTERS = 10_000
 _PLACEHOLDER = ORIGIN_PLACEHOLDER.encode()
+_FOLLOWING_KEY = b'"isFollowing":'
 
 
 def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-class ViewerJson:
-    """One viewer's JSON around its isFollowing value, its follow key, and its JSON for the last requester."""
+# One viewer's JSON around its isFollowing value, its follow key, and its fixture's follower list (or None).
+# A plain tuple of bytes, numbers and None, not an object: such a tuple drops out of the garbage collector's
+# passes, so that a full collection does not walk the hundreds of thousands of viewers a large stream keeps.
+ViewerJson = tuple[bytes, bytes, int, "frozenset[str] | None"]
 
-    __slots__ = ("head", "key", "last_json", "last_requester", "tail", "viewer")
 
-    def __init__(self, viewer: Viewer) -> None:
-        following, not_following = _dumps(viewer.to_json(True)), _dumps(viewer.to_json(False))
-        split = next((i for i, (a, b) in enumerate(zip(following, not_following, strict=False)) if a != b),
-                     len(following))
-        self.head = following[:split]
-        self.tail = following[len(self.head) + len(b"true"):]
-        self.viewer = viewer
-        self.key = viewer_key(viewer)
-        self.last_requester: str | None = None
-        self.last_json = b""
+def viewer_json(viewer: Viewer, *, local_media: bool = False) -> ViewerJson:
+    """The viewer's JSON (its photo on the mock's origin with local media), cut at its isFollowing value.
 
-    def for_requester(self, requester_id: str, requester: int) -> bytes:
-        """The viewer's JSON as this requester sees it (kept for the next page of the same requester)."""
-        if requester_id != self.last_requester:
-            follows = is_following(requester_id, requester, self.viewer, self.key)
-            self.last_json = self.head + (b"true" if follows else b"false") + self.tail
-            self.last_requester = requester_id
-        return self.last_json
+    Encoded once and cut after the key, which cannot occur inside a string value (their quotes are escaped);
+    should the value not be the plain `true` (a test's faulty target changes it), the JSON for `false` is
+    encoded too and the cut is where the two part.
+    """
+
+    def encoded(follows: bool) -> bytes:
+        document = viewer.to_json(follows)
+        if local_media and viewer.profile_photo is not None:
+            document["profilePhoto"]["url"], document["profilePhoto"]["variants"] = local_photo_urls(viewer)
+        return _dumps(document)
+
+    following = encoded(True)
+    split = following.find(_FOLLOWING_KEY) + len(_FOLLOWING_KEY)
+    if split < len(_FOLLOWING_KEY) or not following.startswith(b"true", split):
+        parted = (i for i, (a, b) in enumerate(zip(following, encoded(False), strict=False)) if a != b)
+        split = next(parted, len(following))
+    return following[:split], following[split + len(b"true"):], viewer_key(viewer), viewer.followed_by
+
+
+def as_seen_by(json: ViewerJson, requester_id: str, requester: int) -> bytes:
+    """The viewer's JSON as this requester sees it."""
+    head, tail, key, followed_by = json
+    return head + (b"true" if follows(requester_id, requester, followed_by, key) else b"false") + tail
 
 
 class PageRenderer:
-    """Renders pages of viewers for a requester, keeping the JSON of the viewers it has rendered."""
+    """Renders pages of viewers for a requester, keeping the JSON of the viewers it has rendered by place."""
 
     def __init__(self, seed: int, *, local_media: bool = False) -> None:
         self._seed = seed
         self._local_media = local_media
-        self._viewers: OrderedDict[tuple[str, str], ViewerJson] = OrderedDict()
+        self._viewers: OrderedDict[tuple[str, int], ViewerJson] = OrderedDict()
         self._requesters: dict[str, int] = {}
+        self._seen_by: str | None = None  # the last requester, and each viewer's JSON as they saw it
+        self._as_seen: dict[tuple[str, int], bytes] = {}
 
-    def _viewer_json(self, stream_id: str, viewer: Viewer) -> ViewerJson:
-        cache_key = (stream_id, viewer.id)
+    def _viewer_json(self, cache_key: tuple[str, int], page: ViewerPage) -> ViewerJson:
         found = self._viewers.get(cache_key)
         if found is None:
-            found = self._viewers[cache_key] = ViewerJson(with_local_photo(viewer) if self._local_media else viewer)
+            viewer = page.viewer_at(cache_key[1])
+            found = self._viewers[cache_key] = viewer_json(viewer, local_media=self._local_media)
             if len(self._viewers) > _KEPT_VIEWERS:
                 self._viewers.popitem(last=False)
+        return found
+
+    def _as_seen_by(self, cache_key: tuple[str, int], page: ViewerPage, requester_id: str, requester: int) -> bytes:
+        found = self._as_seen.get(cache_key)
+        if found is None:
+            found = as_seen_by(self._viewer_json(cache_key, page), requester_id, requester)
+            if len(self._as_seen) >= _KEPT_VIEWERS:
+                self._as_seen.clear()
+            self._as_seen[cache_key] = found
         return found
 
     def _requester_key(self, requester_id: str) -> int:
@@ -80,8 +101,9 @@ class PageRenderer:
                origin: str = "") -> bytes:
         """The page's 200 envelope, with isFollowing as the requester sees it (local photos at `origin`)."""
         requester = self._requester_key(requester_id)
-        items = [self._viewer_json(stream_id, viewer).for_requester(requester_id, requester)
-                 for viewer in page.viewers]
+        if requester_id != self._seen_by:
+            self._seen_by, self._as_seen = requester_id, {}
+        items = [self._as_seen_by((stream_id, place), page, requester_id, requester) for place in page.places]
         pagination = _dumps({
             "currentPage": page.current_page,
             "totalPages": page.total_pages,
