@@ -7,6 +7,7 @@ Still wrong: a 5xx (no_server_error), or a write method served as if it worked.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -36,49 +37,79 @@ def _resolve(schema: Any) -> Any:
     return schema
 
 
-@cache
-def _documented_schemas() -> dict[int, Any]:
-    responses = load_spec()["paths"][VIEWERS_PATH]["get"]["responses"]
-    schemas = {}
-    for status, response in responses.items():
-        media = _resolve(response).get("content", {}).get("application/json")
-        if str(status).isdigit() and media and "schema" in media:
-            schemas[int(status)] = media["schema"]
-    return schemas
+@dataclass(eq=False)
+class _Fields:
+    """What one schema documents of a value's fields, worked out once (every answer is checked against it)."""
+
+    properties: dict[str, _Fields] = field(default_factory=dict)
+    closed: bool = False  # additionalProperties: false, and no allOf that could add fields
+    others: _Fields | None = None  # the schema of the fields not in properties, when it has one
+    items: _Fields | None = None
+    parts: list[_Fields] = field(default_factory=list)  # allOf
+
+
+def _compiled(schema: Any, made: dict[int, _Fields]) -> _Fields:
+    schema = _resolve(schema)
+    if not isinstance(schema, dict):
+        return _Fields()
+    if id(schema) in made:
+        return made[id(schema)]
+    fields = made[id(schema)] = _Fields()
+    fields.parts = [_compiled(part, made) for part in schema.get("allOf", [])]
+    fields.properties = {key: _compiled(value, made) for key, value in schema.get("properties", {}).items()}
+    others = schema.get("additionalProperties", True)
+    fields.closed = others is False and "allOf" not in schema
+    fields.others = _compiled(others, made) if isinstance(others, dict) else None
+    fields.items = _compiled(schema["items"], made) if "items" in schema else None
+    return fields
+
+
+def _undocumented(value: Any, fields: _Fields, where: str, found: list[str]) -> None:
+    for part in fields.parts:
+        _undocumented(value, part, where, found)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            below = fields.properties.get(key)
+            if below is None:
+                if fields.closed:
+                    found.append(f"{where}.{key}" if where else key)
+                    continue
+                below = fields.others
+            if below is not None and isinstance(item, dict | list):  # plain values have no fields
+                _undocumented(item, below, f"{where}.{key}" if where else key, found)
+    elif isinstance(value, list) and fields.items is not None:
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                _undocumented(item, fields.items, f"{where}[{index}]", found)
 
 
 def undocumented_fields(value: Any, schema: Any, where: str = "") -> list[str]:
     """Paths of the fields in value that its schema does not document (where it forbids other fields)."""
-    schema = _resolve(schema)
-    if not isinstance(schema, dict):
-        return []
     found: list[str] = []
-    for part in schema.get("allOf", []):
-        found += undocumented_fields(value, part, where)
-    if isinstance(value, dict):
-        properties = schema.get("properties", {})
-        others = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            path = f"{where}.{key}" if where else key
-            if key in properties:
-                found += undocumented_fields(item, properties[key], path)
-            elif others is False and "allOf" not in schema:
-                found.append(path)
-            elif isinstance(others, dict):
-                found += undocumented_fields(item, others, path)
-    elif isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            found += undocumented_fields(item, schema["items"], f"{where}[{index}]")
+    _undocumented(value, _compiled(schema, {}), where, found)
     return found
+
+
+@cache
+def _documented_fields() -> dict[int, _Fields]:
+    responses = load_spec()["paths"][VIEWERS_PATH]["get"]["responses"]
+    made: dict[int, _Fields] = {}
+    documented = {}
+    for status, response in responses.items():
+        media = _resolve(response).get("content", {}).get("application/json")
+        if str(status).isdigit() and media and "schema" in media:
+            documented[int(status)] = _compiled(media["schema"], made)
+    return documented
 
 
 @contract_check("Answers carry only the fields the contract documents (no leaked field such as email).")
 def no_undocumented_fields(exchange: Exchange) -> None:
     body = envelope(exchange)
-    schema = _documented_schemas().get(exchange.status)
-    if body is None or schema is None or not is_documented(exchange):
+    fields = _documented_fields().get(exchange.status)
+    if body is None or fields is None or not is_documented(exchange):
         return
-    leaked = undocumented_fields(body, schema)
+    leaked: list[str] = []
+    _undocumented(body, fields, "", leaked)
     if leaked:
         names = sorted({path.rsplit(".", 1)[-1] for path in leaked})
         fail("no_undocumented_fields", f"the answer carries {len(leaked)} undocumented field(s): "
