@@ -123,7 +123,10 @@ def missed_targets(results: Results, rows: list[tuple[str, str, bool | None]]) -
                 f"used {two:.2f} cores. Each request costs the same CPU with one worker or two "
                 f"({cpu_us_per_request(results, MOCK_ONE):.0f} and {cpu_us_per_request(results, MOCK_TWO):.0f} us): "
                 "the workers scale; the cores run out. The uvicorn row shows the other side: one core for one worker, "
-                "and fewer requests from it.")
+                "and fewer requests from it. The most two workers could do here, were wrk to take no CPU at all, is "
+                f"{results.machine['cores']} cores over the {one:.2f} one worker keeps busy: "
+                f"{float(results.machine['cores']) / max(one, 0.01):.2f}x; 1.8x needs 1.8 x {one:.2f} = "
+                f"{1.8 * one:.2f} cores for the two workers, besides wrk's.")
         else:
             lines.append(f"- **{name}**: see its rows below.")
     return [*lines, ""]
