@@ -34,7 +34,7 @@ from contract_tests.deployment.target import (
 )
 from contract_tests.registry.checks import CHECKS
 from contract_tests.registry.promises import PROMISES
-from contract_tests.registry.rules import spec_path
+from contract_tests.registry.rules import check_spec, spec_path
 from contract_tests.reporting.deviations import AllowanceError, parse_allowances
 from contract_tests.reporting.ledger import LEDGER
 from contract_tests.reporting.report import ContractReport
@@ -97,6 +97,7 @@ def pytest_configure(config: pytest.Config) -> None:
             raise TargetError(f"CONTRACT_SEED has value {seed_text!r}: not a whole number")
         run = run_settings({name: config.getoption(f"contract_{name}") for name in RUN_VARIABLES}, os.environ)
         LEDGER.allowed = parse_allowances(run.allow, set(CHECKS) | set(PROMISES))
+        check_spec()
     except (TargetError, ValueError, AllowanceError) as error:
         report.write_untestable(str(error))
         raise pytest.UsageError(f"contract suite: {error}") from None

@@ -137,6 +137,21 @@ def test_an_unknown_profile_is_one_clear_error(tmp_path: Path) -> None:
     assert run.returncode == 4 and "CONTRACT_PROFILE has value 'thorough'" in run.output
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "CONTRACT_SPEC has value '{path}': cannot be read (No such file or directory)"),
+    ("paths: [\n", "CONTRACT_SPEC has value '{path}': not YAML"),
+    ("openapi: 3.0.3\npaths: {}\n", "CONTRACT_SPEC has value '{path}': not an OpenAPI document with GET"),
+])
+def test_an_unusable_contract_spec_is_one_clear_error(tmp_path: Path, content: str | None, message: str) -> None:
+    spec = tmp_path / "openapi.yaml"
+    if content is not None:
+        spec.write_text(content, encoding="utf-8")
+    run = run_suite(None, tmp_path, CONTRACT_SPEC=str(spec))
+    assert run.returncode == 4, run.output[-2000:]
+    assert message.format(path=spec) in run.output and "Traceback" not in run.output
+    assert message.format(path=spec) in run.report
+
+
 def requests_seen(mock_output: str) -> list[str]:
     return sorted(re.findall(r'"(GET [^"]+) HTTP/1.1"', mock_output))
 
