@@ -98,6 +98,10 @@ def pytest_configure(config: pytest.Config) -> None:
         run = run_settings({name: config.getoption(f"contract_{name}") for name in RUN_VARIABLES}, os.environ)
         LEDGER.allowed = parse_allowances(run.allow, set(CHECKS) | set(PROMISES))
         check_spec()
+        reveal = os.environ.get("CONTRACT_REVEAL_TOKEN", "")
+        if reveal.strip().lower() not in {"", "0", "1", "true", "false", "yes", "no"}:
+            raise TargetError(f"CONTRACT_REVEAL_TOKEN has value {reveal!r}: use 1 to show tokens in curl lines, 0 "
+                              "or nothing to hide them")
     except (TargetError, ValueError, AllowanceError) as error:
         report.write_untestable(str(error))
         raise pytest.UsageError(f"contract suite: {error}") from None

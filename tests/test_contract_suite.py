@@ -152,6 +152,12 @@ def test_an_unusable_contract_spec_is_one_clear_error(tmp_path: Path, content: s
     assert message.format(path=spec) in run.report
 
 
+def test_an_unknown_reveal_token_value_is_one_clear_error(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, CONTRACT_REVEAL_TOKEN="on")
+    assert run.returncode == 4, run.output[-2000:]
+    assert "CONTRACT_REVEAL_TOKEN has value 'on'" in run.output and "Traceback" not in run.output
+
+
 def requests_seen(mock_output: str) -> list[str]:
     return sorted(re.findall(r'"(GET [^"]+) HTTP/1.1"', mock_output))
 
