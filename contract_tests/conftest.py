@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from _pytest.junitxml import xml_key
 from hypothesis import settings
 
 from contract_tests.deployment.pacing import OutOfTime, Pacer
@@ -121,6 +122,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.hypothesis_seed = seed
     settings.load_profile(f"contract-{profile.name}")
     config.pluginmanager.register(report, "contract-report")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The JUnit file names the target, the seed and the command that replays the run, for CI that shows only it."""
+    config = session.config
+    xml = config.stash.get(xml_key, None)
+    if xml is None or _SEED not in config.stash:
+        return
+    report, profile, seed = config.stash[_REPORT_KEY], config.stash[_PROFILE], config.stash[_SEED]
+    xml.add_global_property("contract_target", report.target)
+    xml.add_global_property("contract_seed", str(seed))
+    xml.add_global_property("contract_replay", f"CONTRACT_SEED={seed} CONTRACT_PROFILE={profile.name} contract-test")
 
 
 def _preflight(target: Target, pacer: Pacer, run: RunSettings) -> str | None:

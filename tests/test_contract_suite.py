@@ -158,6 +158,14 @@ def test_an_unknown_reveal_token_value_is_one_clear_error(tmp_path: Path) -> Non
     assert "CONTRACT_REVEAL_TOKEN has value 'on'" in run.output and "Traceback" not in run.output
 
 
+def test_the_junit_file_names_the_seed_and_the_replay_command(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, "-k", "test_no_token_is_401", seed=31337)
+    assert run.returncode == 0, run.output[-2000:]
+    assert '<property name="contract_seed" value="31337"' in run.junit
+    replay = "CONTRACT_SEED=31337 CONTRACT_PROFILE=fast contract-test"
+    assert f'<property name="contract_replay" value="{replay}"' in run.junit
+
+
 def requests_seen(mock_output: str) -> list[str]:
     return sorted(re.findall(r'"(GET [^"]+) HTTP/1.1"', mock_output))
 
