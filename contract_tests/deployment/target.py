@@ -61,7 +61,7 @@ def given_values(options: Mapping[str, str | None], environ: Mapping[str, str]) 
 
 
 def check_given(values: Mapping[str, str | None]) -> None:
-    """A base URL needs a token and a stream: say which are missing, once."""
+    """A base URL needs a token and a stream: say which are missing, once; a forbidden token is another one."""
     if not values["base_url"]:
         return
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", values["base_url"] or ""):
@@ -73,6 +73,9 @@ def check_given(values: Mapping[str, str | None]) -> None:
             f"{'is' if len(missing) == 1 else 'are'} not set: the suite needs a valid bearer token and a live "
             "stream with at least one viewer (or the options --contract-token / --contract-stream-id)"
         )
+    if values.get("forbidden_token") and values["forbidden_token"] == values["token"]:
+        raise TargetError("CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN: give the token of a user "
+                          "the stream blocks, or leave it unset to skip the 403 checks")
 
 
 @dataclass
