@@ -18,3 +18,17 @@ def test_values_that_describe_a_target_pass() -> None:
 def test_the_viewer_token_given_as_the_forbidden_one_is_a_set_up_mistake() -> None:
     with pytest.raises(TargetError, match="CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN"):
         check_given({**GIVEN, "forbidden_token": "a.b.c"})
+
+
+@pytest.mark.parametrize(("name", "variable"), [("token", "CONTRACT_TOKEN"),
+                                                ("forbidden_token", "CONTRACT_FORBIDDEN_TOKEN")])
+@pytest.mark.parametrize(("value", "message"), [
+    ("tok.en.XYZ\n", "holds a space, line break or control character"),
+    ("Bearer tok.en.XYZ", "starts with 'Bearer ': give the token alone"),
+])
+def test_a_token_no_header_can_carry_is_named_without_its_value(name: str, variable: str, value: str,
+                                                                message: str) -> None:
+    with pytest.raises(TargetError) as caught:
+        check_given({**GIVEN, name: value})
+    assert str(caught.value).startswith(f"{variable} ") and message in str(caught.value)
+    assert "XYZ" not in str(caught.value)
