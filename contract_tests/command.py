@@ -23,11 +23,19 @@ def names_the_suite(argument: str) -> bool:
     return argument.split("::")[0].split(".")[0].split("/")[0] == SUITE_DIR.name
 
 
+def installed_path(argument: str) -> str:
+    """A test named as the report names it (contract_tests/test_x.py::test_y) as a path into the installed
+    suite, which --pyargs alone does not find from another directory; any other argument as it is."""
+    if argument.startswith(f"{SUITE_DIR.name}/"):
+        return str(SUITE_DIR.parent / argument)
+    return argument
+
+
 def pytest_arguments(arguments: Sequence[str]) -> list[str]:
     """The pytest command line that runs the installed suite (or the parts of it named) with these arguments."""
     names_a_part = any(not argument.startswith("-") and names_the_suite(argument) for argument in arguments)
     return ["-c", str(SUITE_DIR / "suite.ini"), "--rootdir", str(SUITE_DIR.parent), "--pyargs",
-            *([] if names_a_part else [SUITE_DIR.name]), *arguments]
+            *([] if names_a_part else [SUITE_DIR.name]), *map(installed_path, arguments)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

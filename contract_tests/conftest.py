@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from _pytest.junitxml import xml_key
 from hypothesis import settings
 
 from contract_tests.deployment.pacing import OutOfTime, Pacer
@@ -34,7 +35,7 @@ from contract_tests.deployment.target import (
 )
 from contract_tests.registry.checks import CHECKS
 from contract_tests.registry.promises import PROMISES
-from contract_tests.registry.rules import spec_path
+from contract_tests.registry.rules import check_spec, spec_path
 from contract_tests.reporting.deviations import AllowanceError, parse_allowances
 from contract_tests.reporting.ledger import LEDGER
 from contract_tests.reporting.report import ContractReport
@@ -97,6 +98,11 @@ def pytest_configure(config: pytest.Config) -> None:
             raise TargetError(f"CONTRACT_SEED has value {seed_text!r}: not a whole number")
         run = run_settings({name: config.getoption(f"contract_{name}") for name in RUN_VARIABLES}, os.environ)
         LEDGER.allowed = parse_allowances(run.allow, set(CHECKS) | set(PROMISES))
+        check_spec()
+        reveal = os.environ.get("CONTRACT_REVEAL_TOKEN", "")
+        if reveal.strip().lower() not in {"", "0", "1", "true", "false", "yes", "no"}:
+            raise TargetError(f"CONTRACT_REVEAL_TOKEN has value {reveal!r}: use 1 to show tokens in curl lines, 0 "
+                              "or nothing to hide them")
     except (TargetError, ValueError, AllowanceError) as error:
         report.write_untestable(str(error))
         raise pytest.UsageError(f"contract suite: {error}") from None
@@ -116,6 +122,18 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.hypothesis_seed = seed
     settings.load_profile(f"contract-{profile.name}")
     config.pluginmanager.register(report, "contract-report")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The JUnit file names the target, the seed and the command that replays the run, for CI that shows only it."""
+    config = session.config
+    xml = config.stash.get(xml_key, None)
+    if xml is None or _SEED not in config.stash:
+        return
+    report, profile, seed = config.stash[_REPORT_KEY], config.stash[_PROFILE], config.stash[_SEED]
+    xml.add_global_property("contract_target", report.target)
+    xml.add_global_property("contract_seed", str(seed))
+    xml.add_global_property("contract_replay", f"CONTRACT_SEED={seed} CONTRACT_PROFILE={profile.name} contract-test")
 
 
 def _preflight(target: Target, pacer: Pacer, run: RunSettings) -> str | None:

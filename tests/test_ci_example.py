@@ -105,7 +105,7 @@ def staging() -> Iterator[tuple[LiveMock, dict[str, str]]]:
     context = {"vars.STAGING_BASE_URL": mock.base_url, "secrets.STAGING_VIEWER_TOKEN": mockserver("token"),
                "vars.STAGING_LIVE_STREAM_ID": "64d15f9e2e6c8f4d5a123456",
                "secrets.STAGING_FORBIDDEN_TOKEN": mockserver("token", "--forbidden"),
-               "vars.STAGING_ENDED_STREAM_ID": ended["id"], "inputs.seed": "",
+               "vars.STAGING_ENDED_STREAM_ID": ended["id"], "inputs.seed": "", "inputs.profile": "",
                "github.event.pull_request.head.repo.fork": "false"}
     yield mock, context
     stop_mock(mock)
@@ -131,6 +131,15 @@ def test_the_example_checks_staging_and_writes_the_reports_it_uploads(
     assert (backend_repo / "reports" / "contract-report.md").stat().st_size > 0
     assert "<testsuite" in (backend_repo / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
     assert run.summary.strip(), "the job summary shows the report"
+
+
+def test_the_example_replays_a_nightly_run_by_its_seed_and_profile(
+        runner: tuple[Path, Path], backend_repo: Path, staging: tuple[LiveMock, dict[str, str]]) -> None:
+    mock, context = staging
+    replay = {**context, "inputs.seed": "424242", "inputs.profile": "deep"}
+    run = run_workflow(backend_repo, *runner, replay, event_name="workflow_dispatch")
+    assert set(run.exit_codes.values()) == {0}, run.output[-4000:]
+    assert f"contract: target the deployment at {mock.base_url}; profile deep; seed 424242" in run.output
 
 
 def test_the_example_refuses_an_empty_base_url_with_exit_4(

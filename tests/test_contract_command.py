@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from contract_tests.command import SUITE_DIR, names_the_suite, pytest_arguments
@@ -28,3 +33,18 @@ def test_the_whole_suite_runs_under_its_own_settings_with_every_argument_passed_
 def test_a_named_part_of_the_suite_runs_alone() -> None:
     arguments = pytest_arguments(["contract_tests.test_auth", "-x"])
     assert arguments.count("contract_tests") == 0 and arguments[-2:] == ["contract_tests.test_auth", "-x"]
+
+
+def test_a_test_named_as_the_report_names_it_is_a_path_into_the_installed_suite() -> None:
+    arguments = pytest_arguments(["contract_tests/test_auth.py::test_no_token_is_401", "-x"])
+    assert arguments[-2:] == [f"{SUITE_DIR / 'test_auth.py'}::test_no_token_is_401", "-x"]
+    assert "contract_tests" not in arguments
+
+
+def test_a_test_named_as_the_report_names_it_runs_from_another_directory(tmp_path: Path) -> None:
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
+    result = subprocess.run([sys.executable, "-m", "contract_tests.command", "-p", "no:cacheprovider",
+                             "contract_tests/test_auth.py::test_no_token_is_401"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environ)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout

@@ -104,6 +104,23 @@ def test_the_echo_of_page_2_0_is_page_2() -> None:
     assert caught.value.check == "pagination_echo"
 
 
+def paged_at(page: int | float) -> dict[str, Any]:
+    return {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-01-01T00:00:00.000Z",
+            "data": {"list": [], "participantAudienceTotal": 3,
+                     "pagination": {"currentPage": page, "totalPages": 1, "totalItems": 1, "itemsPerPage": 20,
+                                    "hasNextPage": False, "hasPrevPage": True}}}
+
+
+def test_a_page_past_2_53_may_be_echoed_as_its_nearest_double() -> None:
+    verify(answer(body=paged_at(2**54), query=f"?page={2**54 + 1}&limit=20"))  # JavaScript's Number(page)
+
+
+def test_a_page_past_2_53_echoed_as_another_number_still_fails() -> None:
+    with pytest.raises(ContractViolation) as caught:
+        verify(answer(body=paged_at(2**54 - 2**20), query=f"?page={2**54 + 1}&limit=20"))
+    assert caught.value.check == "pagination_echo"
+
+
 def test_allowances_from_a_list_and_from_a_file(tmp_path: Path) -> None:
     known = {"envelope_timestamp", "search_blank"}
     assert parse_allowances("envelope_timestamp, search_blank", known) == {

@@ -137,6 +137,35 @@ def test_an_unknown_profile_is_one_clear_error(tmp_path: Path) -> None:
     assert run.returncode == 4 and "CONTRACT_PROFILE has value 'thorough'" in run.output
 
 
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "CONTRACT_SPEC has value '{path}': cannot be read (No such file or directory)"),
+    ("paths: [\n", "CONTRACT_SPEC has value '{path}': not YAML"),
+    ("openapi: 3.0.3\npaths: {}\n", "CONTRACT_SPEC has value '{path}': not an OpenAPI document with GET"),
+])
+def test_an_unusable_contract_spec_is_one_clear_error(tmp_path: Path, content: str | None, message: str) -> None:
+    spec = tmp_path / "openapi.yaml"
+    if content is not None:
+        spec.write_text(content, encoding="utf-8")
+    run = run_suite(None, tmp_path, CONTRACT_SPEC=str(spec))
+    assert run.returncode == 4, run.output[-2000:]
+    assert message.format(path=spec) in run.output and "Traceback" not in run.output
+    assert message.format(path=spec) in run.report
+
+
+def test_an_unknown_reveal_token_value_is_one_clear_error(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, CONTRACT_REVEAL_TOKEN="on")
+    assert run.returncode == 4, run.output[-2000:]
+    assert "CONTRACT_REVEAL_TOKEN has value 'on'" in run.output and "Traceback" not in run.output
+
+
+def test_the_junit_file_names_the_seed_and_the_replay_command(tmp_path: Path) -> None:
+    run = run_suite(None, tmp_path, "-k", "test_no_token_is_401", seed=31337)
+    assert run.returncode == 0, run.output[-2000:]
+    assert '<property name="contract_seed" value="31337"' in run.junit
+    replay = "CONTRACT_SEED=31337 CONTRACT_PROFILE=fast contract-test"
+    assert f'<property name="contract_replay" value="{replay}"' in run.junit
+
+
 def requests_seen(mock_output: str) -> list[str]:
     return sorted(re.findall(r'"(GET [^"]+) HTTP/1.1"', mock_output))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -235,3 +236,23 @@ def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed
         proxy.wait(timeout=10)
         if proxy.stdout is not None:
             proxy.stdout.close()
+
+
+def readme_fuzzing_block() -> str:
+    """The README's Schemathesis command for QA, as a person pastes it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Schemathesis' own CLI, with the registry's checks"):]
+    return section[section.index("```sh\n") + len("```sh\n"):section.index("\n```\n")]
+
+
+def test_the_readme_fuzzing_command_runs_from_an_empty_directory(installed: Installed, installed_mock: RunningMock,
+                                                                 tmp_path: Path) -> None:
+    block = readme_fuzzing_block()
+    assert "--url http://127.0.0.1:8080 " in block and "--max-examples 2000 " in block
+    script = (block.replace("--url http://127.0.0.1:8080 ", f"--url {installed_mock.base_url} ")
+              .replace("--max-examples 2000 ", "--max-examples 20 "))
+    environment = clean_environment(PATH=f"{installed.bin_dir}{os.pathsep}{clean_environment()['PATH']}")
+    result = subprocess.run(["bash", "-euc", script], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                            env=environment)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "No issues found" in result.stdout, result.stdout[-3000:]

@@ -60,8 +60,19 @@ def given_values(options: Mapping[str, str | None], environ: Mapping[str, str]) 
     return {name: options.get(name) or environ.get(variable) or None for name, variable in VARIABLES.items()}
 
 
+def _check_token(variable: str, token: str | None) -> None:
+    """A token as a header can carry it, named without its value (it is a secret)."""
+    if not token:
+        return
+    if token.lower().startswith("bearer "):
+        raise TargetError(f"{variable} starts with 'Bearer ': give the token alone; the suite adds 'Bearer '")
+    if any(character.isspace() or not character.isprintable() for character in token):
+        raise TargetError(f"{variable} holds a space, line break or control character (a secret pasted with its "
+                          "newline?): give the token alone, on one line")
+
+
 def check_given(values: Mapping[str, str | None]) -> None:
-    """A base URL needs a token and a stream: say which are missing, once."""
+    """A base URL needs a token and a stream: say which are missing, once; a forbidden token is another one."""
     if not values["base_url"]:
         return
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", values["base_url"] or ""):
@@ -73,6 +84,11 @@ def check_given(values: Mapping[str, str | None]) -> None:
             f"{'is' if len(missing) == 1 else 'are'} not set: the suite needs a valid bearer token and a live "
             "stream with at least one viewer (or the options --contract-token / --contract-stream-id)"
         )
+    for name in ("token", "forbidden_token"):
+        _check_token(VARIABLES[name], values.get(name))
+    if values.get("forbidden_token") and values["forbidden_token"] == values["token"]:
+        raise TargetError("CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN: give the token of a user "
+                          "the stream blocks, or leave it unset to skip the 403 checks")
 
 
 @dataclass

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import schemathesis
 
 from contract_tests.registry.exchange import Exchange, remember_secret
-from contract_tests.registry.readings import matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.readings import echoes_number, matches_a_reading, may_be_no_filter, whole_number
 from contract_tests.registry.rules import VIEWERS_PATH, load_spec, paging_rules
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.reporting.ledger import LEDGER
@@ -216,7 +216,8 @@ def pagination_echo(exchange: Exchange) -> None:
     if data is None or page is None or limit is None:
         return
     pagination = data["pagination"]
-    if pagination.get("itemsPerPage") != limit or pagination.get("currentPage") != page:
+    if not echoes_number(pagination.get("itemsPerPage"), limit) or not echoes_number(pagination.get("currentPage"),
+                                                                                     page):
         fail("pagination_echo", "the page description does not echo the request", exchange,
              received=f"currentPage={pagination.get('currentPage')!r}, itemsPerPage={pagination.get('itemsPerPage')!r}",
              expected=f"currentPage={page}, itemsPerPage={limit}")

@@ -69,6 +69,16 @@ def whole_number(raw: str | None, default: int) -> int | None:
     return None
 
 
+def echoes_number(received: Any, requested: int) -> bool:
+    """Whether `received` echoes the whole number asked for: exactly, or past 2**53 as its nearest double,
+    which is what a backend whose numbers are doubles (JavaScript's Number, the documented `number`) holds."""
+    if isinstance(received, bool) or not isinstance(received, int | float):
+        return False
+    if received == requested:
+        return True
+    return abs(requested) > 2**53 and float(received) == float(requested)
+
+
 def is_open_spelling(raw: str) -> bool:
     """A value whose acceptance the documentation leaves open: empty, or a whole number spelled with a
     fraction or an exponent. The documentation types page and limit as `number`; the spec as integer."""

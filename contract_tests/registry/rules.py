@@ -33,6 +33,23 @@ def load_spec() -> dict[str, Any]:
     return spec
 
 
+def check_spec() -> None:
+    """Raise ValueError, naming CONTRACT_SPEC, when the contract cannot be read or has no viewers endpoint."""
+    given = os.environ.get("CONTRACT_SPEC")
+    if not given:
+        return
+    try:
+        spec = load_spec()
+    except OSError as error:
+        raise ValueError(f"CONTRACT_SPEC has value {given!r}: cannot be read ({error.strerror or error})") from None
+    except yaml.YAMLError as error:
+        raise ValueError(f"CONTRACT_SPEC has value {given!r}: not YAML ({str(error).splitlines()[0]})") from None
+    operation = spec.get("paths", {}).get(VIEWERS_PATH, {}).get("get") if isinstance(spec, dict) else None
+    if not isinstance(operation, dict) or not isinstance(operation.get("parameters"), list):
+        raise ValueError(f"CONTRACT_SPEC has value {given!r}: not an OpenAPI document with GET {VIEWERS_PATH} "
+                         "and its parameters")
+
+
 @dataclass(frozen=True)
 class PagingRules:
     default_page: int

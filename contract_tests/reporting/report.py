@@ -133,7 +133,7 @@ class ContractReport:
             "",
             f"- Target: {self.target}",
             f"- Profile: {self.profile}; seed: {self.seed} (replay: `CONTRACT_SEED={self.seed} "
-            f"CONTRACT_PROFILE={self.profile} pytest contract_tests`)",
+            f"CONTRACT_PROFILE={self.profile} contract-test`, with the same target)",
             f"- Finished: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC, "
             f"after {time.monotonic() - self.started:.1f} s",
             f"- Results: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped, "

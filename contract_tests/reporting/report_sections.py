@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from xml.sax.saxutils import quoteattr
 
 from contract_tests.registry.violations import ContractViolation
@@ -13,7 +14,7 @@ def broken_promises(failed: list[tuple[str, ContractViolation | None, str]]) -> 
     """One section per broken promise: its first example in full, then every test that met it."""
     by_check: dict[str, list[tuple[str, ContractViolation | None, str]]] = {}
     for test, violation, text in failed:
-        key = violation.check if violation else f"test {test}"
+        key = violation.check if violation else _schemathesis_findings(text) or f"test {test}"
         by_check.setdefault(key, []).append((test, violation, text))
     lines = ["## Broken promises", "", "| promise | failing tests |", "| --- | --- |"]
     lines += [f"| {key} | {len(entries)} |" for key, entries in by_check.items()]
@@ -22,10 +23,20 @@ def broken_promises(failed: list[tuple[str, ContractViolation | None, str]]) -> 
         _, violation, text = entries[0]
         if violation is None:
             lines += [f"### {key}", "", "```", text, "```", ""]
-            continue
-        lines += [f"### {violation.check}: {violation.problem}", "", *_example(violation)]
+        else:
+            lines += [f"### {violation.check}: {violation.problem}", "", *_example(violation)]
         lines += ["- Failing tests:"] + [f"  - `{test}`" for test, _, _ in entries] + [""]
     return lines
+
+
+def _schemathesis_findings(text: str) -> str:
+    """What Schemathesis found, in a line ("Schemathesis: ST108 Response violates schema, types_is_following"),
+    so that the table of broken promises says it; empty when the text is not Schemathesis' summary."""
+    if not text.startswith("Schemathesis found"):
+        return ""
+    findings = [re.sub(r"^ST901 Custom check failed: `(\w+)`$", r"\1", found)
+                for found in re.findall(r"^- (ST\d+ .+)$", text, re.MULTILINE)]
+    return f"Schemathesis: {', '.join(findings)}" if findings else ""
 
 
 def _example(violation: ContractViolation) -> list[str]:

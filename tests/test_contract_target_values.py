@@ -1,0 +1,34 @@
+"""The CONTRACT_* values checked before any request: set-up mistakes are one line naming the value."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.deployment.target import TargetError, check_given
+
+GIVEN = {"base_url": "https://staging.example.com", "token": "a.b.c", "stream_id": "64d15f9e2e6c8f4d5a123456",
+         "forbidden_token": None, "ended_stream_id": None}
+
+
+def test_values_that_describe_a_target_pass() -> None:
+    check_given(GIVEN)
+    check_given({**GIVEN, "forbidden_token": "d.e.f"})
+
+
+def test_the_viewer_token_given_as_the_forbidden_one_is_a_set_up_mistake() -> None:
+    with pytest.raises(TargetError, match="CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN"):
+        check_given({**GIVEN, "forbidden_token": "a.b.c"})
+
+
+@pytest.mark.parametrize(("name", "variable"), [("token", "CONTRACT_TOKEN"),
+                                                ("forbidden_token", "CONTRACT_FORBIDDEN_TOKEN")])
+@pytest.mark.parametrize(("value", "message"), [
+    ("tok.en.XYZ\n", "holds a space, line break or control character"),
+    ("Bearer tok.en.XYZ", "starts with 'Bearer ': give the token alone"),
+])
+def test_a_token_no_header_can_carry_is_named_without_its_value(name: str, variable: str, value: str,
+                                                                message: str) -> None:
+    with pytest.raises(TargetError) as caught:
+        check_given({**GIVEN, name: value})
+    assert str(caught.value).startswith(f"{variable} ") and message in str(caught.value)
+    assert "XYZ" not in str(caught.value)
