@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -60,6 +61,35 @@ def test_search_really_filters(client: TestClient, auth: dict[str, str]) -> None
     assert everyone[7]["_id"] in [v["_id"] for v in found["list"]]
     assert 0 < found["pagination"]["totalItems"] < 45
     assert found["participantAudienceTotal"] == 128
+
+
+def _get_with_raw_query(query: bytes, token: str) -> dict[str, Any]:
+    """GET the example stream with a query string sent as raw bytes, as curl sends a pasted `?search=ayşe`."""
+    app = create_app(Settings())
+    sent: list[dict[str, Any]] = []
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": EXAMPLE, "raw_path": EXAMPLE.encode(), "query_string": query, "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {token}".encode())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    body: dict[str, Any] = json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
+    return body
+
+
+def test_search_sent_as_raw_utf8_is_read_as_utf8(client: TestClient, auth: dict[str, str], token: str) -> None:
+    everyone = client.get(EXAMPLE, params={"limit": 100}, headers=auth).json()["data"]["list"]
+    accented = next(v["surname"] for v in everyone if not v["surname"].isascii())
+    encoded = client.get(EXAMPLE, params={"search": accented}, headers=auth).json()["data"]
+    raw = _get_with_raw_query(b"search=" + accented.encode(), token)["data"]
+    assert encoded["pagination"]["totalItems"] > 0
+    assert raw == encoded
 
 
 def test_is_following_depends_on_the_requester_and_is_stable(client: TestClient, auth: dict[str, str]) -> None:
