@@ -212,6 +212,15 @@ def test_preflight_allows_a_local_dev_server(client: TestClient) -> None:
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
 
 
+def test_preflight_allows_the_headers_a_frontend_adds(client: TestClient) -> None:
+    wanted = "authorization, sentry-trace, baggage, traceparent, x-request-id"  # error tracking, tracing, own ids
+    response = client.options(EXAMPLE, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+                                                "Access-Control-Request-Headers": wanted})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert response.headers["access-control-allow-headers"].lower() == wanted
+
+
 @pytest.mark.parametrize(("headers", "status"), [({}, 401), ({"Prefer": "code=404"}, 404)])
 def test_errors_carry_cors_headers(client: TestClient, headers: dict[str, str], status: int) -> None:
     response = client.get(EXAMPLE, headers={"Origin": ORIGIN, **headers})

@@ -131,7 +131,7 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
         allow_origins=list(settings.cors_origins),
         allow_origin_regex=None if settings.cors_origins else LOCAL_ORIGINS,
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Prefer"],
+        allow_headers=["*"],  # whatever the page sends: Authorization, Prefer, and tracing headers alike
         expose_headers=["WWW-Authenticate", "Allow", "Retry-After", "Preference-Applied"],
         max_age=600,
     )
