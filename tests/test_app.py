@@ -115,6 +115,12 @@ def test_same_seed_same_bytes_across_restarts(auth: dict[str, str]) -> None:
     assert TIMESTAMP.sub("T", text) != bodies[0]
 
 
+@pytest.mark.parametrize("seed", [-(2**63), 2**63 - 1])
+def test_the_extreme_seeds_serve(auth: dict[str, str], seed: int) -> None:
+    with TestClient(create_app(Settings(seed=seed))) as extreme:
+        assert extreme.get(EXAMPLE, headers=auth).status_code == 200
+
+
 def test_empty_stream(client: TestClient, auth: dict[str, str]) -> None:
     data = client.get(VIEWERS.format(EMPTY_STREAM_ID), headers=auth).json()["data"]
     assert data["list"] == [] and data["pagination"]["totalPages"] == 0 and data["participantAudienceTotal"] == 0

@@ -14,7 +14,7 @@ from typing import Any
 
 from mockserver.core.churn import MAX_RATE_PER_MINUTE
 from mockserver.core.clock import format_duration, parse_duration
-from mockserver.core.dataset import DataSet
+from mockserver.core.dataset import SEEDS, DataSet
 from mockserver.core.model import (
     Churn,
     JsonObject,
@@ -184,8 +184,8 @@ def _check_variants(value: Any) -> str | None:
 def _dataset_from(document: Any) -> DataSet:
     top = _Reader(document, "fixtures", {"format", "seed", "streams"})
     top.field("format", lambda v: None if v == FORMAT else "", f"{FORMAT!r}")
-    seed = top.field("seed", lambda v: None if isinstance(v, int) and not isinstance(v, bool) else "",
-                     "an integer")
+    seed = top.field("seed", lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v in SEEDS else "",
+                     f"a whole number from {SEEDS.start} to {SEEDS.stop - 1}")
     streams = top.field("streams", lambda v: None if isinstance(v, list) else "", "a list of streams")
     try:
         return DataSet.of(seed, (_stream_from(raw, f"streams[{n}]") for n, raw in enumerate(streams)))
