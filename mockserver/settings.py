@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mockserver.core.churn import MAX_RATE_PER_MINUTE
-from mockserver.core.clock import MockClock, format_duration, parse_duration
+from mockserver.core.clock import MAX_DURATION_S, MockClock, format_duration, parse_duration
 from mockserver.core.dataset import SEEDS
 from mockserver.core.model import Churn, format_timestamp, parse_timestamp
 
@@ -194,6 +194,8 @@ def parse_live_for(text: str) -> int:
     seconds = parse_duration(text)
     if seconds < 1:
         raise ValueError("a stream lasts at least 1s")
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"longer than a year ({MAX_DURATION_S // 3600}h)")
     return seconds
 
 

@@ -149,6 +149,8 @@ def test_churn_and_live_for_round_trip(tmp_path: Path, document: dict[str, Any])
     ("churn", {"joinsPerMinute": 1, "leavesPerMinute": 0, "x": 1}, "churn: unknown field 'x'"),
     ("liveFor", "soon", 'liveFor: "soon" is not a duration'),
     ("liveFor", 0, "liveFor: 0 is not a duration"),
+    ("liveFor", 10**23, f"liveFor: {10**23} is not a duration of at least 1s and at most 8760h"),
+    ("liveFor", "99999999999h", 'liveFor: "99999999999h" is not a duration of at least 1s and at most 8760h'),
 ])
 def test_bad_live_fields_are_named(tmp_path: Path, document: dict[str, Any], field: str, value: Any,
                                    message: str) -> None:
