@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mockserver.core.churn import MAX_RATE_PER_MINUTE
-from mockserver.core.clock import MockClock, format_duration, parse_duration
+from mockserver.core.clock import MAX_DURATION_S, MockClock, format_duration, parse_duration
+from mockserver.core.dataset import SEEDS
 from mockserver.core.model import Churn, format_timestamp, parse_timestamp
 
 
@@ -89,6 +90,13 @@ def parse_integer(text: str) -> int:
     if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):
         raise ValueError("not a whole number")
     return int(text)
+
+
+def parse_seed(text: str) -> int:
+    value = parse_integer(text)
+    if value not in SEEDS:
+        raise ValueError(f"not a seed (a whole number from {SEEDS.start} to {SEEDS.stop - 1})")
+    return value
 
 
 def parse_count(text: str) -> int:
@@ -186,6 +194,8 @@ def parse_live_for(text: str) -> int:
     seconds = parse_duration(text)
     if seconds < 1:
         raise ValueError("a stream lasts at least 1s")
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"longer than a year ({MAX_DURATION_S // 3600}h)")
     return seconds
 
 
@@ -198,7 +208,7 @@ def parse_media(text: str) -> str:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "host": parse_host,
     "port": parse_port,
-    "seed": parse_integer,
+    "seed": parse_seed,
     "fixtures": parse_path,
     "audience": parse_audience,
     "jwt_secret": parse_secret,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -62,6 +63,35 @@ def test_search_really_filters(client: TestClient, auth: dict[str, str]) -> None
     assert found["participantAudienceTotal"] == 128
 
 
+def _get_with_raw_query(query: bytes, token: str) -> dict[str, Any]:
+    """GET the example stream with a query string sent as raw bytes, as curl sends a pasted `?search=ayşe`."""
+    app = create_app(Settings())
+    sent: list[dict[str, Any]] = []
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": EXAMPLE, "raw_path": EXAMPLE.encode(), "query_string": query, "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"authorization", f"Bearer {token}".encode())],
+             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    body: dict[str, Any] = json.loads(b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body"))
+    return body
+
+
+def test_search_sent_as_raw_utf8_is_read_as_utf8(client: TestClient, auth: dict[str, str], token: str) -> None:
+    everyone = client.get(EXAMPLE, params={"limit": 100}, headers=auth).json()["data"]["list"]
+    accented = next(v["surname"] for v in everyone if not v["surname"].isascii())
+    encoded = client.get(EXAMPLE, params={"search": accented}, headers=auth).json()["data"]
+    raw = _get_with_raw_query(b"search=" + accented.encode(), token)["data"]
+    assert encoded["pagination"]["totalItems"] > 0
+    assert raw == encoded
+
+
 def test_is_following_depends_on_the_requester_and_is_stable(client: TestClient, auth: dict[str, str]) -> None:
     from mockserver.core.auth import mint_token
     from mockserver.settings import DEVELOPMENT_SECRET
@@ -83,6 +113,12 @@ def test_same_seed_same_bytes_across_restarts(auth: dict[str, str]) -> None:
     with TestClient(create_app(Settings(seed=4))) as other:
         text = other.get(VIEWERS.format(LARGE_STREAM_ID), params={"page": 7, "limit": 50}, headers=auth).text
     assert TIMESTAMP.sub("T", text) != bodies[0]
+
+
+@pytest.mark.parametrize("seed", [-(2**63), 2**63 - 1])
+def test_the_extreme_seeds_serve(auth: dict[str, str], seed: int) -> None:
+    with TestClient(create_app(Settings(seed=seed))) as extreme:
+        assert extreme.get(EXAMPLE, headers=auth).status_code == 200
 
 
 def test_empty_stream(client: TestClient, auth: dict[str, str]) -> None:
@@ -180,6 +216,15 @@ def test_preflight_allows_a_local_dev_server(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ORIGIN
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
+
+
+def test_preflight_allows_the_headers_a_frontend_adds(client: TestClient) -> None:
+    wanted = "authorization, sentry-trace, baggage, traceparent, x-request-id"  # error tracking, tracing, own ids
+    response = client.options(EXAMPLE, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
+                                                "Access-Control-Request-Headers": wanted})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert response.headers["access-control-allow-headers"].lower() == wanted
 
 
 @pytest.mark.parametrize(("headers", "status"), [({}, 401), ({"Prefer": "code=404"}, 404)])

@@ -47,6 +47,13 @@ def test_token_command_prints_only_a_usable_token(live_mock: LiveMock) -> None:
     assert httpx.get(url, headers={"Authorization": f"Bearer {expired}"}).status_code == 401
 
 
+@pytest.mark.parametrize("user", ["", " "])
+def test_an_empty_user_is_refused_not_replaced_by_the_default(user: str) -> None:
+    result = run("token", "--user", user)  # e.g. --user "$USER_ID" with the variable unset
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"mockserver: --user has value {user!r}: not a user id\n"
+
+
 def test_streams_table_and_json() -> None:
     table = run("streams").stdout.splitlines()
     assert table[0].split() == ["ID", "STATE", "VIEWERS", "AUDIENCE", "JOIN/LEAVE", "TITLE"]

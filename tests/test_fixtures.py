@@ -101,6 +101,8 @@ def test_duplicate_stream_is_named(tmp_path: Path, document: dict[str, Any]) -> 
     ("{not json", r"not JSON: .* line 1, column 2"),
     ("[]", "expected an object"),
     ('{"format": "other/1", "seed": 0, "streams": []}', "format: \"other/1\" is not 'allmine-live-stream-viewers/1'"),
+    ('{"format": "allmine-live-stream-viewers/1", "seed": 99999999999999999999, "streams": []}',
+     r"fixtures.seed: 99999999999999999999 is not a whole number from -9223372036854775808 to 9223372036854775807"),
 ])
 def test_unreadable_files_are_named(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "fixtures.json"
@@ -147,6 +149,8 @@ def test_churn_and_live_for_round_trip(tmp_path: Path, document: dict[str, Any])
     ("churn", {"joinsPerMinute": 1, "leavesPerMinute": 0, "x": 1}, "churn: unknown field 'x'"),
     ("liveFor", "soon", 'liveFor: "soon" is not a duration'),
     ("liveFor", 0, "liveFor: 0 is not a duration"),
+    ("liveFor", 10**23, f"liveFor: {10**23} is not a duration of at least 1s and at most 8760h"),
+    ("liveFor", "99999999999h", 'liveFor: "99999999999h" is not a duration of at least 1s and at most 8760h'),
 ])
 def test_bad_live_fields_are_named(tmp_path: Path, document: dict[str, Any], field: str, value: Any,
                                    message: str) -> None:

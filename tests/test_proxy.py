@@ -288,11 +288,22 @@ def test_hop_by_hop_headers_stop_at_the_proxy() -> None:
      "CONTRACT_PROXY_PORT has value 'x': not a port"),
     ({"upstream": "http://u", "timeout": "0"}, {}, "--timeout has value '0': must be above 0"),
     ({"upstream": "http://u", "cors_origins": "localhost"}, {}, "'localhost' is not an origin"),
+    ({}, {"CONTRACT_PROXY_UPSTREAM": "https://staging.example.com/api/v1/"},
+     "CONTRACT_PROXY_UPSTREAM has value 'https://staging.example.com/api/v1/': it ends in '/api/v1', but the "
+     "proxy forwards your app's whole path (/api/v1/live-stream/...); give the deployment's root: "
+     "https://staging.example.com"),
+    ({"upstream": "https://gw.example.com/staging/api/v1/live-stream/x/viewers"}, {},
+     "give the deployment's root: https://gw.example.com/staging"),
 ])
 def test_bad_settings_name_the_key_and_the_value(options: dict[str, str], environ: dict[str, str],
                                                  message: str) -> None:
     with pytest.raises(ProxySettingsError, match=re.escape(message)):
         load_settings(options, environ)
+
+
+def test_an_upstream_under_a_gateway_path_is_kept() -> None:
+    assert load_settings({"upstream": "https://gw.example.com/staging/"}, {}).upstream == \
+        "https://gw.example.com/staging"
 
 
 def test_a_bad_option_is_one_line_and_exit_2() -> None:

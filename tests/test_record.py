@@ -250,3 +250,28 @@ def test_a_terminal_gets_a_progress_bar() -> None:
     silent = io.StringIO()
     Progress(silent, "stream", 10).update(10, final=True)
     assert silent.getvalue() == ""
+
+
+@pytest.mark.parametrize(("base_url", "token", "message"), [
+    ("https://staging.example.com/api/v1", "t",
+     "--base-url has value 'https://staging.example.com/api/v1': it ends in '/api/v1', but the recorder adds "
+     "/api/v1/live-stream/... itself; give the API's root: https://staging.example.com"),
+    ("http://127.0.0.1:8080/api/", "t", "give the API's root: http://127.0.0.1:8080"),
+    ("https://example.com/gateway/api/v1/live-stream/x/viewers", "t", "give the API's root: "
+     "https://example.com/gateway"),
+    ("https://staging.example.com", "Bearer eyJhbGciOiJIUzI1NiJ9.payload.signature",
+     "--token has value 'Bearer eyJhbGc…': give the token alone, without 'Bearer '"),
+])
+def test_a_base_url_holding_the_api_path_or_a_bearer_prefixed_token_is_one_clear_line(
+        base_url: str, token: str, message: str) -> None:
+    from mockserver.cli.record_client import RecordError, ViewersClient
+
+    with pytest.raises(RecordError) as refused:
+        ViewersClient(base_url, token)
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_a_base_url_under_a_gateway_path_is_kept() -> None:
+    from mockserver.cli.record_client import ViewersClient
+
+    assert ViewersClient("https://example.com/gateway/", "t").base_url == "https://example.com/gateway"

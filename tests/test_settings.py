@@ -24,6 +24,9 @@ def test_options_win_over_environment() -> None:
     ({}, {"MOCK_PORT": "x"}, "MOCK_PORT has value 'x': not a whole number"),
     ({"port": "70000"}, {}, "--port has value '70000': not a port"),
     ({"seed": "1.5"}, {}, "--seed has value '1.5': not a whole number"),
+    ({"live_for": "99999999999h"}, {}, "--live-for has value '99999999999h': longer than a year .8760h"),
+    ({"seed": "99999999999999999999"}, {}, "--seed has value '99999999999999999999': not a seed .a whole number "
+     "from -9223372036854775808 to 9223372036854775807"),
     ({"latency": "500-100"}, {}, "--latency has value '500-100': the range runs backwards"),
     ({"latency": "fast"}, {}, "--latency has value 'fast': not a latency"),
     ({"latency": "999999"}, {}, "more than 60000 ms"),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 ENV_PREFIX = "CONTRACT_PROXY_"
 # The mock's default: any http(s) origin on localhost or 127.0.0.1, at any port.
@@ -46,7 +47,14 @@ class ProxySettings:
 def _upstream(text: str) -> str:
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text.strip()):
         raise ValueError("not an http(s) URL such as https://staging.example.com")
-    return text.strip().rstrip("/")
+    upstream = text.strip().rstrip("/")
+    parts = urlsplit(upstream)
+    cut = parts.path.find("/api")
+    if cut >= 0 and (parts.path[cut:] in ("/api", "/api/v1") or "/live-stream" in parts.path):  # the app's base URL
+        raise ValueError(f"it ends in {parts.path[cut:]!r}, but the proxy forwards your app's whole path "
+                         f"(/api/v1/live-stream/...); give the deployment's root: "
+                         f"{urlunsplit(parts._replace(path=parts.path[:cut]))}")
+    return upstream
 
 
 def _port(text: str) -> int:

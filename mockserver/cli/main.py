@@ -164,9 +164,10 @@ def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
         lifetime = parse_integer(arguments.expires_in)
     except ValueError as error:
         raise SettingsError(f"--expires-in has value {arguments.expires_in!r}: {error}") from None
-    if arguments.forbidden and arguments.user:
+    if arguments.forbidden and arguments.user is not None:
         raise SettingsError("--forbidden names its own user; leave out --user")
-    user = FORBIDDEN_USER_ID if arguments.forbidden else (arguments.user or DEFAULT_USER_ID)
+    user = FORBIDDEN_USER_ID if arguments.forbidden else (
+        DEFAULT_USER_ID if arguments.user is None else arguments.user)
     if not user.strip():
         raise SettingsError(f"--user has value {user!r}: not a user id")
     print(mint_token(settings.jwt_secret, user, expires_in_s=lifetime))

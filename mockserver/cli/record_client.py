@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 VIEWERS_PATH = "/api/v1/live-stream/{id}/viewers"
 MAX_SINGLE_WAIT_S = 60.0
@@ -74,6 +74,14 @@ class ViewersClient:
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             raise RecordError(f"--base-url has value {base_url!r}: not an http(s) URL such as "
                               "https://staging.example.com")
+        path = parts.path.rstrip("/")
+        cut = path.find("/api")
+        if cut >= 0 and (path[cut:] in ("/api", "/api/v1") or "/live-stream" in path):  # the app's API base URL
+            root = urlunsplit(parts._replace(path=path[:cut], query="", fragment=""))
+            raise RecordError(f"--base-url has value {base_url!r}: it ends in {path[cut:]!r}, but the recorder "
+                              f"adds /api/v1/live-stream/... itself; give the API's root: {root}")
+        if token.lower().startswith("bearer "):
+            raise RecordError(f"--token has value '{token[:14]}…': give the token alone, without 'Bearer '")
         self.base_url = base_url.rstrip("/")
         self._parts = parts
         self._prefix = parts.path.rstrip("/")

@@ -43,6 +43,9 @@ class MockClock:
         return self.start_ms + second * 1000
 
 
+MAX_DURATION_S = 8760 * 3600  # a year: the end of a stream stays a date the API can print
+
+
 def parse_duration(text: str) -> int:
     """Seconds from `900`, `90s`, `15m`, `1h` or `1h30m`; ValueError when it is none of these."""
     compact = text.strip().lower().replace(" ", "")

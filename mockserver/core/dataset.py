@@ -33,6 +33,8 @@ class StreamNotFound(Exception):
         super().__init__(f"Live stream {stream_id} {reason}")
         self.reason = str(self)
 
+SEEDS = range(-(2**63), 2**63)  # a seed keys 64-bit hashes (follows, churn): outside this it cannot be used
+
 
 @dataclass(frozen=True)
 class DataSet:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.core.churn import MAX_RATE_PER_MINUTE
-from mockserver.core.clock import format_duration, parse_duration
-from mockserver.core.dataset import DataSet
+from mockserver.core.clock import MAX_DURATION_S, format_duration, parse_duration
+from mockserver.core.dataset import SEEDS, DataSet
 from mockserver.core.model import (
     Churn,
     JsonObject,
@@ -184,8 +184,8 @@ def _check_variants(value: Any) -> str | None:
 def _dataset_from(document: Any) -> DataSet:
     top = _Reader(document, "fixtures", {"format", "seed", "streams"})
     top.field("format", lambda v: None if v == FORMAT else "", f"{FORMAT!r}")
-    seed = top.field("seed", lambda v: None if isinstance(v, int) and not isinstance(v, bool) else "",
-                     "an integer")
+    seed = top.field("seed", lambda v: None if isinstance(v, int) and not isinstance(v, bool) and v in SEEDS else "",
+                     f"a whole number from {SEEDS.start} to {SEEDS.stop - 1}")
     streams = top.field("streams", lambda v: None if isinstance(v, list) else "", "a list of streams")
     try:
         return DataSet.of(seed, (_stream_from(raw, f"streams[{n}]") for n, raw in enumerate(streams)))
@@ -232,13 +232,14 @@ def _churn_from(raw: Any, place: str) -> Churn:
 def _live_for_from(reader: _Reader) -> int:
     def check(value: Any) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
-            return None if value >= 1 else ""
+            return None if 1 <= value <= MAX_DURATION_S else ""
         try:
-            return None if isinstance(value, str) and parse_duration(value) >= 1 else ""
+            return None if isinstance(value, str) and 1 <= parse_duration(value) <= MAX_DURATION_S else ""
         except ValueError:
             return ""
 
-    value = reader.field("liveFor", check, "a duration of at least 1s, such as \"15m\" or 900 (seconds)")
+    value = reader.field("liveFor", check, f"a duration of at least 1s and at most {MAX_DURATION_S // 3600}h, "
+                                           "such as \"15m\" or 900 (seconds)")
     return value if isinstance(value, int) else parse_duration(value)
 
 

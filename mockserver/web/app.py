@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,7 +12,7 @@ import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.core.auth import TokenVerifier
 from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_LARGE_AUDIENCE, DataSet, default_dataset
@@ -66,6 +67,23 @@ class SpecParameterValidator:
             raise ValidationFailed(problems)
 
 
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+class Utf8QueryMiddleware:
+    """A query string sent as raw UTF-8 (curl with a pasted `?search=ayşe`) read as UTF-8, as the same query
+    percent-encoded by a browser is: Starlette would otherwise read raw bytes as Latin-1 and search for mojibake."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query: bytes = scope.get("query_string", b"")
+        if scope["type"] == "http" and not query.isascii():
+            scope = {**scope, "query_string": _NON_ASCII_BYTE.sub(lambda byte: b"%%%02X" % byte[0][0], query)}
+        await self._app(scope, receive, send)
+
+
 class BearerSecurity:
     """Connexion's bearer security handler, answering with the mock's own verifier."""
 
@@ -105,6 +123,7 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
     for error_class in HANDLED:
         app.add_error_handler(error_class, envelope_for)
     app.add_middleware(MediaMiddleware, position=MiddlewarePosition.BEFORE_ROUTING)
+    app.add_middleware(Utf8QueryMiddleware, position=MiddlewarePosition.BEFORE_ROUTING)
     app.add_middleware(ScenarioMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, latency=settings.latency)
     app.add_middleware(
         LoggingCORSMiddleware,
@@ -112,7 +131,7 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
         allow_origins=list(settings.cors_origins),
         allow_origin_regex=None if settings.cors_origins else LOCAL_ORIGINS,
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Prefer"],
+        allow_headers=["*"],  # whatever the page sends: Authorization, Prefer, and tracing headers alike
         expose_headers=["WWW-Authenticate", "Allow", "Retry-After", "Preference-Applied"],
         max_age=600,
     )
