@@ -46,14 +46,6 @@ def banner(settings: ProxySettings, port: int) -> str:
     ])
 
 
-class _Stopped(Exception):
-    """SIGTERM, after uvicorn's graceful shutdown."""
-
-
-def _stop(_signal: int, _frame: object) -> None:
-    raise _Stopped
-
-
 def serve(argv: Sequence[str] | None = None) -> int:
     """Serve until stopped; 0 when every answer kept the contract, 1 when some broke it, 2 for bad options."""
     try:
@@ -70,13 +62,19 @@ def serve(argv: Sequence[str] | None = None) -> int:
     # kept out of the garbage collector's full passes, which otherwise walk it all, a long pause each time.
     gc.collect()
     gc.freeze()
-    # uvicorn stops gracefully on SIGINT and SIGTERM, then raises the signal again: end here for both.
-    signal.signal(signal.SIGTERM, _stop)
+    server = uvicorn.Server(config)
+
+    def stop(_signal: int, _frame: object) -> None:
+        # Ctrl-C or SIGTERM before uvicorn listens for them (it starts without serving), or raised again by
+        # uvicorn after its graceful shutdown. Only a flag: an exception raised here could land in a callback
+        # of the event loop, which would swallow it and leave the proxy running.
+        server.should_exit = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         print(banner(settings, sock.getsockname()[1]), flush=True)
-        uvicorn.Server(config).run(sockets=[sock])
-    except (KeyboardInterrupt, _Stopped):
-        pass
+        server.run(sockets=[sock])
     finally:
         log.write()
     broken = ", ".join(f"{check} ({count})" for check, count in log.counts.most_common())
