@@ -111,6 +111,13 @@ def test_bad_option_value_is_one_clear_line() -> None:
     assert result.returncode == 2 and result.stderr == "mockserver: MOCK_SEED has value 'seven': not a whole number\n"
 
 
+def test_a_clock_at_the_end_of_the_calendar_is_one_clear_line() -> None:
+    result = run("streams", "--clock", "9999-12-31T23:00:00Z", "--live-for", "2h")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("mockserver: --clock has value '9999-12-31T23:00:00Z': later than 9000-01-01")
+    assert run("streams", "--clock", "8999-12-31T23:00:00Z", "--live-for", "2h").returncode == 0
+
+
 def test_help_explains_every_option() -> None:
     text = run("--help").stdout
     for option in ("--host", "--port", "--seed", "--fixtures", "--audience", "--latency", "--cors-origins",
