@@ -200,8 +200,10 @@ def main() -> int:
         lines += ["", *record_million(bearer, 50_000 if arguments.quick else 1_000_000, 2, Path(folder))]
     lines += ["", *LIMITS]
     lines += ["", f"Load average of the machine (1 minute, {os.cpu_count()} cores) when this run started: "
-              f"{load_before:.1f}; when it ended: {os.getloadavg()[0]:.1f}. Other work on the machine shares the "
-              "cores with the mock, the proxy, wrk and the recorder, and every hop waits for a core."]
+              f"{load_before:.1f}; when it ended: {os.getloadavg()[0]:.1f} (the recording, a 2-worker mock and the "
+              "recorder, keeps both cores busy itself: the figure at the end is mostly its own). Load from other "
+              "work would share the cores with the mock, the proxy, wrk and the recorder, and every hop would wait "
+              "for a core."]
     print("\n".join(lines))
     if not arguments.quick:
         write_section(arguments.output, lines)
