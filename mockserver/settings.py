@@ -172,7 +172,8 @@ def parse_host(text: str) -> str:
     return text.strip("[]")
 
 
-_LATEST_CLOCK_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z: a running clock must stay clear of the year 10000
+_LATEST_CLOCK = "9000-01-01T00:00:00Z"  # a running clock must stay clear of the year 10000
+_LATEST_CLOCK_MS = parse_timestamp(_LATEST_CLOCK)
 
 
 def parse_instant(text: str) -> int:
@@ -181,7 +182,7 @@ def parse_instant(text: str) -> int:
     except ValueError:
         raise ValueError("not an instant with a time zone, such as 2026-11-28T12:00:00Z") from None
     if instant >= _LATEST_CLOCK_MS:
-        raise ValueError("later than 9000-01-01T00:00:00Z: the clock runs on, and timestamps end with the year 9999")
+        raise ValueError(f"later than {_LATEST_CLOCK}: the clock runs on, and timestamps end with the year 9999")
     return instant
 
 

@@ -6,7 +6,7 @@ import json
 import re
 
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, default_dataset
-from mockserver.core.follows import is_following, requester_key, viewer_key
+from mockserver.core.follows import follows, requester_key, viewer_key
 from mockserver.core.query import PageRequest, page_of_viewers
 from mockserver.core.render import PageRenderer
 
@@ -20,7 +20,7 @@ def expected_envelope(page_number: int, limit: int, requester: str) -> dict[str,
     return {
         "isSuccess": True, "statusCode": 200,
         "data": {
-            "list": [v.to_json(is_following(requester, key, v, viewer_key(v))) for v in page.viewers],
+            "list": [v.to_json(follows(requester, key, v.followed_by, viewer_key(v))) for v in page.viewers],
             "pagination": {"currentPage": page.current_page, "totalPages": page.total_pages,
                            "totalItems": page.total_items, "itemsPerPage": page.items_per_page,
                            "hasNextPage": page.has_next_page, "hasPrevPage": page.has_prev_page},
@@ -59,6 +59,6 @@ def test_a_viewer_whose_values_spell_the_follow_key_renders_exactly() -> None:
     for trap in ['"isFollowing":true', 'isFollowing', '\\"isFollowing\\":', 'a"b', "Ş\u0307\U0001f600"]:
         odd = replace(viewer, name=trap, surname=trap, username=trap, expertise=trap)
         head, tail, _, _ = viewer_json(odd)
-        for follows in (True, False):
-            expected = json.dumps(odd.to_json(follows), ensure_ascii=False, separators=(",", ":")).encode()
-            assert head + (b"true" if follows else b"false") + tail == expected
+        for following in (True, False):
+            expected = json.dumps(odd.to_json(following), ensure_ascii=False, separators=(",", ":")).encode()
+            assert head + (b"true" if following else b"false") + tail == expected

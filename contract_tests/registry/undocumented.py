@@ -83,13 +83,6 @@ def _undocumented(value: Any, fields: _Fields, where: str, found: list[str]) -> 
                 _undocumented(item, fields.items, f"{where}[{index}]", found)
 
 
-def undocumented_fields(value: Any, schema: Any, where: str = "") -> list[str]:
-    """Paths of the fields in value that its schema does not document (where it forbids other fields)."""
-    found: list[str] = []
-    _undocumented(value, _compiled(schema, {}), where, found)
-    return found
-
-
 @cache
 def _documented_fields() -> dict[int, _Fields]:
     responses = load_spec()["paths"][VIEWERS_PATH]["get"]["responses"]

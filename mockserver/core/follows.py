@@ -22,13 +22,9 @@ def requester_key(seed: int, requester_id: str) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def is_following(requester_id: str, requester: int, viewer: Viewer, key: int) -> bool:
-    """Whether the requester follows the viewer: the fixture's list when it has one, else a stable draw."""
-    return follows(requester_id, requester, viewer.followed_by, key)
-
-
 def follows(requester_id: str, requester: int, followed_by: frozenset[str] | None, key: int) -> bool:
-    """is_following from what it needs of the viewer: the fixture's list (None: none) and its key."""
+    """Whether the requester follows the viewer: the fixture's follower list when it has one (None: it has
+    none), else a stable draw from the requester's and the viewer's keys."""
     if followed_by is not None:
         return requester_id in followed_by
     return mix64(requester ^ key) < _FOLLOW_SHARE
