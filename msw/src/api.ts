@@ -126,6 +126,12 @@ export class ViewersApi {
         if (scenario.delayMs) await new Promise((resolve) => setTimeout(resolve, scenario.delayMs));
         applied = scenario.applied;
         if (scenario.code !== undefined && scenario.code !== 200) throw new ScenarioForced(scenario.code);
+        if (path.endsWith("/") && VIEWERS_PATH.test(path.replace(/\/+$/, ""))) {
+          // As Starlette routes: a trailing slash is redirected to the path without it.
+          const location = new URL(url.href);
+          location.pathname = url.pathname.replace(/\/+$/, "");
+          return this.withApplied(new Response(null, { status: 307, headers: { location: location.href } }), applied);
+        }
         const route = VIEWERS_PATH.exec(path);
         if (route !== null) {
           if (method !== "GET" && method !== "HEAD") {

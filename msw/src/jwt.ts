@@ -1,5 +1,6 @@
 /** Bearer tokens: HS256 JWTs minted and verified by the Python mock's rules (PyJWT's, where they decide). */
 
+import { pythonJsonError } from "./pyjson.js";
 import type { TextRules } from "./text.js";
 
 export const ALGORITHM = "HS256";
@@ -53,7 +54,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 function jsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(bytes));
+    const text = utf8.decode(bytes);
+    const failure = pythonJsonError(text);
+    if (failure !== null) throw new Error(failure);
+    value = JSON.parse(text);
   } catch (error) {
     throw new TokenInvalid(`Invalid ${what} string: ${(error as Error).message}`);
   }
