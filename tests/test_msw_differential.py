@@ -35,7 +35,7 @@ from mockserver.core.dataset import (
 from mockserver.core.model import parse_timestamp
 from mockserver.settings import DEVELOPMENT_SECRET
 from tests.conftest import LiveMock, start_mock, stop_mock
-from tests.msw_support import MSW, LiveMsw, installed, needs_npm, start_msw, stop_msw
+from tests.msw_support import LiveMsw, installed, needs_npm, start_msw, stop_msw
 
 pytestmark = needs_npm
 
@@ -116,7 +116,8 @@ def authorizations() -> dict[str, str]:
     valid = mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID)
     bad = {
         "none": "", "blank": "   ", "basic": "Basic dXNlcjpwYXNz", "scheme-only": "Bearer", "lower": f"bearer {valid}",
-        "spaced": f"  Bearer   {valid}  ", "garbage": "Bearer garbage", "two-parts": "Bearer a.b", "three": "Bearer a.b.c",
+        "spaced": f"  Bearer   {valid}  ", "garbage": "Bearer garbage", "two-parts": "Bearer a.b",
+        "three": "Bearer a.b.c",
         "junk-padding": "Bearer !!!!.e30.e30", "padded": f"Bearer {valid}=",
         "expired": f"Bearer {mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID, expires_in_s=-60)}",
         "other-secret": f"Bearer {mint_token('x' * 40, DEFAULT_USER_ID)}",
@@ -180,8 +181,9 @@ def requests(auth: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
                   "limit=x&page=y", "page=99999999999999999999999999", "limit=000020", "page=%EF%BC%91",
                   "unknown=1", "&&page=2&&", "page=2&limit=5&extra", "search=" + "x" * 300]:
         yield "GET", viewers(EXAMPLE_STREAM_ID, query), default
-    for stream in ["64d15f9e2e6c8f4d5a999999", ENDED_STREAM_ID, "xyz", "64d15f9e2e6c8f4d5a12345", "64D15F9E2E6C8F4D5A123456",
-                   "64d15f9e2e6c8f4d5a1234567", "g4d15f9e2e6c8f4d5a123456", "%20", "ay%C5%9Fe"]:
+    for stream in ["64d15f9e2e6c8f4d5a999999", ENDED_STREAM_ID, "xyz", "64d15f9e2e6c8f4d5a12345",
+                   "64D15F9E2E6C8F4D5A123456", "64d15f9e2e6c8f4d5a1234567", "g4d15f9e2e6c8f4d5a123456", "%20",
+                   "ay%C5%9Fe"]:
         yield "GET", viewers(stream, "page=0"), default
         yield "GET", viewers(stream), default
         yield "GET", viewers(stream), {"Authorization": auth["forbidden"]}
@@ -194,14 +196,15 @@ def requests(auth: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
     for prefer in ["code=200", "code=400", "code=401", "code=403", "code=404", "code=500", "code=503", "code=418",
                    "code=abc", "code=", "CODE=404", 'code="404"', "code=404;x=1", "code=404, code=500", "delay=0",
                    "delay=5", "delay=60001", "delay=x", "at=0", "at=86401", "at=-1", "at=x", "return=minimal",
-                   "return=minimal, code=503", "code=503, delay=1", "  code = 401  ", "code=\u00b9", "wait=10, code=403",
-                   "at=10, code=200", "code=200;"]:
+                   "return=minimal, code=503", "code=503, delay=1", "  code = 401  ", "code=\u00b9",
+                   "wait=10, code=403", "at=10, code=200", "code=200;"]:
         yield "GET", viewers(EXAMPLE_STREAM_ID, "limit=2"), {**default, "Prefer": prefer}
         yield "GET", viewers("xyz"), {"Prefer": prefer}
     for method in ("POST", "PUT", "DELETE", "PATCH", "HEAD", "TRACE"):
         yield method, viewers(EXAMPLE_STREAM_ID), default
     for target in ["/api/v1/live-stream", f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}", "/api/v1/other", "/api/",
-                   f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers/", f"/api/v2/live-stream/{EXAMPLE_STREAM_ID}/viewers"]:
+                   f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers/",
+                   f"/api/v2/live-stream/{EXAMPLE_STREAM_ID}/viewers"]:
         yield "GET", target, default
         yield "GET", target, {**default, "Prefer": "code=503"}
 
