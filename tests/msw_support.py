@@ -34,7 +34,7 @@ def npm(*arguments: str, cwd: Path = MSW, timeout: float = 600) -> subprocess.Co
 
 def installed() -> Path:
     """msw/ with its dependencies installed from package-lock.json (`npm ci` only when missing or stale) and
-    built (`dist/`, from the sources as they are now)."""
+    built (`dist/`, again whenever the sources changed)."""
     with _lock:
         wanted = hashlib.sha256((MSW / "package-lock.json").read_bytes()).hexdigest()
         mark = MSW / _INSTALLED_MARK
@@ -42,8 +42,15 @@ def installed() -> Path:
             result = npm("ci", "--no-audit", "--no-fund")
             assert result.returncode == 0, result.stdout + result.stderr
             mark.write_text(wanted + "\n", encoding="utf-8")
-        built = npm("run", "--silent", "build")
-        assert built.returncode == 0, built.stdout + built.stderr
+        sources = hashlib.sha256(wanted.encode())
+        for path in sorted([MSW / "tsconfig.json", MSW / "package.json", *(MSW / "src").rglob("*")]):
+            if path.is_file():
+                sources.update(path.relative_to(MSW).as_posix().encode() + b"\0" + path.read_bytes())
+        built_mark = MSW / "dist" / ".built-from"
+        if not built_mark.is_file() or built_mark.read_text(encoding="utf-8").strip() != sources.hexdigest():
+            built = npm("run", "--silent", "build")
+            assert built.returncode == 0, built.stdout + built.stderr
+            built_mark.write_text(sources.hexdigest() + "\n", encoding="utf-8")
     return MSW
 
 
