@@ -48,22 +48,22 @@ export class ParameterRules {
     if (values.length === 0) return parameter.required ? `${name}: is required` : null;
     if (values.length > 1) return `${name}: was given ${values.length} times; send it once`;
     const value = values[0] as string;
-    const shown = this.text.shown(value);
+    const shown = (): string => this.text.shown(value);
     if (parameter.type === "integer") {
-      if (!INTEGER.test(value)) return `${name}: must be an integer, got ${shown}`;
+      if (!INTEGER.test(value)) return `${name}: must be an integer, got ${shown()}`;
       const number = BigInt(value);
       if (parameter.minimum !== undefined && number < BigInt(parameter.minimum)) {
-        return `${name}: must be at least ${parameter.minimum}, got ${shown}`;
+        return `${name}: must be at least ${parameter.minimum}, got ${shown()}`;
       }
       if (parameter.maximum !== undefined && number > BigInt(parameter.maximum)) {
-        return `${name}: must be at most ${parameter.maximum}, got ${shown}`;
+        return `${name}: must be at most ${parameter.maximum}, got ${shown()}`;
       }
       return null;
     }
-    if (pattern !== null && !pattern.test(value)) return `${name}: must match ${parameter.pattern}, got ${shown}`;
+    if (pattern !== null && !pattern.test(value)) return `${name}: must match ${parameter.pattern}, got ${shown()}`;
     const length = codePoints(value);
     if (parameter.minLength !== undefined && length < parameter.minLength) {
-      return `${name}: must have at least ${parameter.minLength} characters, got ${shown}`;
+      return `${name}: must have at least ${parameter.minLength} characters, got ${shown()}`;
     }
     if (parameter.maxLength !== undefined && length > parameter.maxLength) {
       return `${name}: must have at most ${parameter.maxLength} characters, got ${length}`;
