@@ -46,7 +46,7 @@ def installed() -> Path:
         for path in sorted([MSW / "tsconfig.json", MSW / "package.json", *(MSW / "src").rglob("*")]):
             if path.is_file():
                 sources.update(path.relative_to(MSW).as_posix().encode() + b"\0" + path.read_bytes())
-        built_mark = MSW / "dist" / ".built-from"
+        built_mark = MSW / "node_modules" / ".built-from"  # beside the install: not packed
         if not built_mark.is_file() or built_mark.read_text(encoding="utf-8").strip() != sources.hexdigest():
             built = npm("run", "--silent", "build")
             assert built.returncode == 0, built.stdout + built.stderr

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from tests.msw_support import installed, needs_npm, npm
+from tests.msw_support import MSW, installed, needs_npm, npm
 
 pytestmark = needs_npm
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,3 +40,11 @@ def test_the_setup_worker_example_answers_in_headless_chromium() -> None:
     assert page["status"] == "45 viewers" and len(page["names"]) == 5
     assert page["names"][0].startswith("Zülgarni Çorlu")
     assert page["photoWidth"] == 40  # the data URL photo decoded, with no network
+
+
+def test_the_readme_shows_the_examples_that_run() -> None:
+    """msw/README.md's examples are the files Vitest and the browser check run, verbatim."""
+    readme = (MSW / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```ts\n(.*?)```", readme, flags=re.DOTALL)
+    for example in ("node.test.ts", "browser/main.ts", "viewers-list.test.ts"):
+        assert (MSW / "examples" / example).read_text(encoding="utf-8") in blocks, example
