@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.distribution import REPO
+REPO = Path(__file__).resolve().parent.parent
 
 MSW = REPO / "msw"
 INSTALL_HINT = "npm is not installed: install Node.js 18 or newer (Debian/Ubuntu: sudo apt-get install npm)"

@@ -53,13 +53,13 @@ TERMS = [
 
 
 @dataclass(frozen=True)
-class Exchange:
+class Answer:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
 
 
-def send(base: str, method: str, target: str, headers: dict[str, str]) -> Exchange:
+def send(base: str, method: str, target: str, headers: dict[str, str]) -> Answer:
     parts = urlsplit(base)
     connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     try:
@@ -70,17 +70,17 @@ def send(base: str, method: str, target: str, headers: dict[str, str]) -> Exchan
         response = connection.getresponse()
         body = response.read()
         kept = tuple((name, response.getheader(name) or "") for name in COMPARED_HEADERS)
-        return Exchange(response.status, kept, body)
+        return Answer(response.status, kept, body)
     finally:
         connection.close()
 
 
-def normalised(exchange: Exchange, origin: str) -> Exchange:
+def normalised(exchange: Answer, origin: str) -> Answer:
     body = _TIMESTAMP.sub(b'"timestamp":"-"', exchange.body).replace(origin.encode(), b"ORIGIN")
     # Starlette lists the allowed methods from a set: in any order.
     headers = tuple((name, ", ".join(sorted(value.split(", "))) if name == "allow" else value.replace(origin, "ORIGIN"))
                     for name, value in exchange.headers)
-    return Exchange(exchange.status, headers, body)
+    return Answer(exchange.status, headers, body)
 
 
 def _segment(document: object) -> str:
