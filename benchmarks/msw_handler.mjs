@@ -1,9 +1,11 @@
 // The MSW handlers' cost per request in Node: a page of 20 viewers, through MSW's own dispatch (getResponse),
 // and through the handlers' core (ViewersApi.respond) without it.
 //
-//     (cd msw && npm ci && npm run build) && node benchmarks/msw_handler.mjs [--rounds 2000]
+//     (cd msw && npm ci && npm run build) && node benchmarks/msw_handler.mjs [--rounds 2000] [--output BENCHMARKS.md]
 //
-// Prints Markdown: the median, p95 and p99 of each case, with the machine, its load and the command.
+// Prints Markdown: the median, p95 and p99 of each case, with the machine, its load and the command; with
+// --output, also writes it as its own section of that file (kept there by `./dev bench`).
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 
@@ -11,7 +13,8 @@ const msw = new URL("../msw/", import.meta.url);
 const { getResponse } = await import(new URL("node_modules/msw/lib/core/index.mjs", msw).href);
 const { DEVELOPMENT_SECRET, mintToken, STREAMS, ViewersApi, viewersHandlers } = await import(new URL("dist/index.js", msw).href);
 
-const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1] || 2000) || 2000;
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const rounds = Number(option("--rounds") ?? 2000) || 2000;
 const token = await mintToken(DEVELOPMENT_SECRET, "64d15f9e2e6c8f4d5a000001");
 const headers = { Authorization: `Bearer ${token}` };
 const url = (stream, query) => `http://localhost/api/v1/live-stream/${stream}/viewers?${query}`;
@@ -21,7 +24,7 @@ function quantile(sorted, q) {
 }
 
 async function measure(name, call, queries) {
-  for (let i = 0; i < 200; i++) await call(queries(i));  // warm-up: the JIT, the first folds and follow keys
+  for (let i = 0; i < 1000; i++) await call(queries(i));  // warm-up: the JIT, the first folds and follow keys
   const times = [];
   for (let i = 0; i < rounds; i++) {
     const query = queries(i);
@@ -47,10 +50,20 @@ const rows = [
   await measure("handlers' core (respond), large stream, pages 1-100 of 20", direct, pages(STREAMS.large)),
   await measure("MSW dispatch, 400 (three bad parameters)", viaMsw, () => url("xyz", "page=0&limit=x")),
 ];
-console.log([
+const text = [
   "| case | median ms | p95 ms | p99 ms |", "|---|---|---|---|", ...rows, "",
-  `${rounds} requests a case after 200 warm-up ones, one at a time, in one Node ${process.version} process; ` +
-  `${cpus().length} cores (${cpus()[0]?.model.trim()}); load average (1, 5, 15 min) at the start: ${load}, ` +
-  `at the end: ${loadavg().map((value) => value.toFixed(2)).join(", ")}. ` +
-  "Command: `node benchmarks/msw_handler.mjs` after `npm ci && npm run build` in msw/.",
-].join("\n"));
+  `Measured ${new Date().toISOString().slice(0, 10)}: ${rounds} requests a case after 1,000 warm-up ones, one at a time, ` +
+  `in one Node ${process.version} process; ${cpus().length} cores (${cpus()[0]?.model.trim()}); load average ` +
+  `(1, 5, 15 min) at the start: ${load}, at the end: ${loadavg().map((value) => value.toFixed(2)).join(", ")}. ` +
+  "Command: `node benchmarks/msw_handler.mjs --output BENCHMARKS.md` after `npm ci && npm run build` in msw/.",
+].join("\n");
+console.log(text);
+const output = option("--output");
+if (output !== undefined) {
+  const [start, end] = ["<!-- msw-handler:start -->", "<!-- msw-handler:end -->"];
+  const section = `${start}\n## MSW handlers in Node (a page of 20; target under 1 ms)\n\n${text}\n${end}\n`;
+  const page = existsSync(output) ? readFileSync(output, "utf-8") : "# Benchmarks\n";
+  writeFileSync(output, page.includes(start) && page.includes(end)
+    ? page.slice(0, page.indexOf(start)) + section + page.slice(page.indexOf(end) + end.length + 1)
+    : `${page.trimEnd()}\n\n${section}`);
+}

@@ -28,7 +28,18 @@ function roundHalfEven(value: number): number {
 }
 
 /** The viewer's background colour, as the mock draws it: the hue from a hash of the id. */
+const colours = new Map<string, [number, number, number]>();
+
 export function colour(viewerId: string): [number, number, number] {
+  const kept = colours.get(viewerId);
+  if (kept !== undefined) return kept;
+  const found = drawColour(viewerId);
+  if (colours.size >= 100_000) colours.clear();
+  colours.set(viewerId, found);
+  return found;
+}
+
+function drawColour(viewerId: string): [number, number, number] {
   const hue = Number(fromBytes(blake2b(encoder.encode(viewerId.toLowerCase()), 2))) / 65536;
   const [r, g, b] = hlsToRgb(hue, 0.42, 0.55);
   return [roundHalfEven(r * 255), roundHalfEven(g * 255), roundHalfEven(b * 255)];
@@ -41,10 +52,12 @@ const escapeXml = (text: string): string =>
 export function avatarSvg(viewerId: string, letters: string, edge: number): string {
   const [r, g, b] = colour(viewerId);
   const text = letters === "-" ? "" :
-    `<text x="50%" y="50%" dominant-baseline="central" text-anchor="middle" fill="#fff" ` +
-    `font-family="DejaVu Sans, Arial, sans-serif" font-size="${Math.trunc(edge * 0.42)}">${escapeXml(letters)}</text>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${edge}" height="${edge}" viewBox="0 0 ${edge} ${edge}">` +
-    `<rect width="100%" height="100%" fill="rgb(${r},${g},${b})"/>${text}</svg>`;
+    `<text x='50%' y='50%' dominant-baseline='central' text-anchor='middle' fill='#fff' ` +
+    `font-family='DejaVu Sans,Arial,sans-serif' font-size='${Math.trunc(edge * 0.42)}'>${escapeXml(letters)}</text>`;
+  return `<svg xmlns='http://www.w3.org/2000/svg' width='${edge}' height='${edge}'>` +
+    `<rect width='100%' height='100%' fill='rgb(${r},${g},${b})'/>${text}</svg>`;
 }
 
-export const svgDataUrl = (svg: string): string => `data:image/svg+xml,${encodeURIComponent(svg)}`;
+/** A data URL of an SVG, escaped as little as a URI needs (RFC 3986: no spaces, quotes, `<`, `>`, `#` or `%`). */
+export const svgDataUrl = (svg: string): string =>
+  `data:image/svg+xml,${svg.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/?]/g, (char) => encodeURIComponent(char))}`;

@@ -157,6 +157,7 @@ export class TokenVerifier {
   }
 
   private strip(text: string): string {
+    if (!this.text.isBlank(text[0]) && !this.text.isBlank(text[text.length - 1])) return text;  // the usual case
     const chars = [...text];
     const blank = (char: string | undefined): boolean => char !== undefined && this.text.isBlank(char);
     while (blank(chars[0])) chars.shift();

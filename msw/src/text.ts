@@ -49,6 +49,7 @@ export function textRules(data: PortableDataSet): TextRules {
 
   const isBlank = (term: string | null | undefined): boolean => {
     if (term === null || term === undefined) return true;
+    if (term.length === 1) return whitespace.has(term);
     for (const char of term) if (!whitespace.has(char)) return false;
     return true;
   };

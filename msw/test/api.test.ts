@@ -31,8 +31,8 @@ test("photos are SVG data URLs of the mock's drawing by default, or URLs on the 
   const [viewer] = ((await list(await get(new ViewersApi(), path))) as { list: any[] }).list;
   const svg = decodeURIComponent(viewer.profilePhoto.url.replace("data:image/svg+xml,", ""));
   const [r, g, b] = colour(viewer._id);
-  expect(svg).toContain(`fill="rgb(${r},${g},${b})"`);
-  expect(decodeURIComponent(viewer.profilePhoto.variants["40"])).toContain('width="40"');
+  expect(svg).toContain(`fill='rgb(${r},${g},${b})'`);
+  expect(decodeURIComponent(viewer.profilePhoto.variants["40"])).toContain("width='40'");
 
   const api = new ViewersApi({ photos: "origin" });
   const [onOrigin] = ((await list(await get(api, path))) as { list: any[] }).list;
@@ -42,7 +42,7 @@ test("photos are SVG data URLs of the mock's drawing by default, or URLs on the 
   expect(svg).toContain(`>${decodeURIComponent(initials as string)}</text>`);
   const avatar = api.avatar(new Request(onOrigin.profilePhoto.variants["76"]));
   expect(avatar?.headers.get("content-type")).toBe("image/svg+xml");
-  expect(await avatar?.text()).toContain('width="76"');
+  expect(await avatar?.text()).toContain("width='76'");
 });
 
 test("a bad clock is one clear error", () => {
