@@ -40,7 +40,9 @@ from tests.msw_support import LiveMsw, installed, needs_npm, start_msw, stop_msw
 pytestmark = needs_npm
 
 CHURNING = {LARGE_STREAM_ID, LIVE_STREAM_ID}
-COMPARED_HEADERS = ("content-type", "www-authenticate", "preference-applied", "allow", "retry-after", "location")
+COMPARED_HEADERS = ("content-type", "www-authenticate", "preference-applied", "allow", "retry-after", "location",
+                    "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers",
+                    "access-control-expose-headers", "access-control-max-age")
 _TIMESTAMP = re.compile(rb'"timestamp":"[^"]*"')
 TERMS = [
     "ayşe", "AYŞE", "Ayşe", "ayse", "İlker", "ilker", "ILKER", "ılker", "IHSAN", "ihsan", "İhsan", "ıhsan", "YILMAZ",
@@ -200,7 +202,12 @@ def requests(auth: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
                    "wait=10, code=403", "at=10, code=200", "code=200;"]:
         yield "GET", viewers(EXAMPLE_STREAM_ID, "limit=2"), {**default, "Prefer": prefer}
         yield "GET", viewers("xyz"), {"Prefer": prefer}
-    for method in ("POST", "PUT", "DELETE", "PATCH", "HEAD", "TRACE"):
+    for origin in ("http://localhost:5173", "http://127.0.0.1:6006", "https://example.com"):  # CORS
+        yield "GET", viewers(EXAMPLE_STREAM_ID, "limit=1"), {**default, "Origin": origin}
+        yield "GET", viewers(EXAMPLE_STREAM_ID), {"Origin": origin}
+        yield "OPTIONS", viewers(EXAMPLE_STREAM_ID), {"Origin": origin, "Access-Control-Request-Method": "GET",
+                                                      "Access-Control-Request-Headers": "authorization, prefer"}
+    for method in ("POST", "PUT", "DELETE", "PATCH", "HEAD", "TRACE", "OPTIONS"):
         yield method, viewers(EXAMPLE_STREAM_ID), default
     for target in ["/api/v1/live-stream", f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}", "/api/v1/other", "/api/",
                    f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers/",

@@ -53,7 +53,8 @@ async function answer(api: ViewersApi, options: ServeOptions, incoming: Incoming
     await api.respond(request, method);
   const body = incoming.method === "HEAD" ? "" : Buffer.from(await response.arrayBuffer());
   const written: Record<string, string> = { ...cors };
-  if (origin !== null) written["access-control-expose-headers"] = EXPOSED;
+  // As Starlette's CORS: the exposed headers on any request with an Origin, allowed or not.
+  if (incoming.headers.origin !== undefined) written["access-control-expose-headers"] = EXPOSED;
   response.headers.forEach((value, name) => { written[name] = value; });
   outgoing.writeHead(response.status, written);
   outgoing.end(body);
