@@ -15,6 +15,7 @@ import http.client
 import json
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,6 +114,9 @@ def authorizations() -> dict[str, str]:
     good = {name: f"Bearer {mint_token(DEVELOPMENT_SECRET, user)}" for name, user in
             [("default", DEFAULT_USER_ID), ("forbidden", FORBIDDEN_USER_ID), ("other", "64d15f9e2e6c8f4d5a0000aa"),
              ("unicode", "kullanıcı-İ"), ("plain", "someone")]}
+    printed = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True, timeout=60,
+                             check=True).stdout.strip()
+    good["mockserver-token"] = f"Bearer {printed}"
     minted = tokens_minted_by_the_package([DEFAULT_USER_ID, FORBIDDEN_USER_ID, "64d15f9e2e6c8f4d5a0000bb"])
     good.update({f"package-{i}": f"Bearer {token}" for i, token in enumerate(minted)})
     valid = mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID)
