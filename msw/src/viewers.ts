@@ -78,11 +78,12 @@ export class ViewerFactory {
     const createdS = accountS + photoDraw % BigInt(90 * 86_400);
     const photoId = objectId(createdS, photoDraw >> 16n, photoDraw >> 40n);
     const updatedS = createdS + (photoDraw >> 24n) % 86_400n;
+    const [host, cdn] = this.data.generation.photoHosts as [string, string];
     return {
       _id: photoId,
-      url: `${this.data.media.placeholder}${this.data.media.prefix}`,  // replaced by localPhoto below
+      url: `${host}/${photoId}.jpg`,
       type: "image",
-      variants: {},
+      variants: Object.fromEntries(["40", "76"].map((size) => [size, `${cdn}/${viewerId}/${size}.webp`])),
       createdAt: formatTimestamp(Number(createdS) * 1000),
       updatedAt: formatTimestamp(Number(updatedS) * 1000),
     };
