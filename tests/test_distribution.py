@@ -146,6 +146,15 @@ def test_the_installed_mock_serves_its_spec_from_an_empty_directory(installed_mo
     assert "/api/v1/live-stream/{id}/viewers" in spec["paths"]
 
 
+def test_the_installed_spec_command_prints_the_shipped_openapi_yaml(installed: Installed) -> None:
+    result = subprocess.run([str(installed.bin_dir / "mockserver"), "spec"], cwd=installed.empty_dir,
+                            capture_output=True, timeout=60, env=clean_environment())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (REPO / "openapi.yaml").read_bytes()
+    version = run([str(installed.bin_dir / "mockserver"), "--version"], installed.empty_dir)
+    assert re.fullmatch(r"mockserver \d+\.\d+\.\d+\n", version.stdout), version.stdout + version.stderr
+
+
 def test_contract_test_checks_the_bundled_mock_from_an_empty_directory(installed: Installed, tmp_path: Path) -> None:
     result = run([str(installed.bin_dir / "contract-test"), "--contract-profile", "fast"],
                  cwd=tmp_path)

@@ -254,6 +254,11 @@ def create_proxy_app(settings: ProxySettings, log: ProxyLog) -> Starlette:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `contract-proxy` command."""
+    if "--version" in (sys.argv[1:] if argv is None else argv):
+        from importlib.metadata import version
+
+        print(f"contract-proxy {version('allmine-viewers-mock')}")
+        return 0
     from contract_tests.proxy.serve import serve
 
     return serve(argv)
