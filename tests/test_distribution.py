@@ -65,6 +65,12 @@ def test_the_wheel_ships_the_spec_byte_identical_in_each_package(distribution: D
         assert "openapi.yaml" not in archive.namelist()  # inside the packages, never loose in site-packages
 
 
+def test_the_wheel_ships_the_avatar_font_and_its_licence(distribution: Distribution) -> None:
+    with zipfile.ZipFile(distribution.wheel) as archive:
+        assert archive.read("mockserver/fonts/initials.ttf") == (REPO / "mockserver/fonts/initials.ttf").read_bytes()
+        assert b"Bitstream" in archive.read("mockserver/fonts/LICENSE.txt")
+
+
 def test_the_sdist_carries_the_spec_it_builds_from(distribution: Distribution) -> None:
     with tarfile.open(distribution.sdist) as archive:
         top = archive.getnames()[0].split("/")[0]

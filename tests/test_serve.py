@@ -61,6 +61,15 @@ def test_the_access_log_has_a_line_per_request(auth: dict[str, str]) -> None:
     assert f'"GET {EXAMPLE} HTTP/1.1" 401 ' in logged[1], logged  # no query, no stray "?"
 
 
+def test_granian_serves_an_avatar_whose_initials_are_percent_encoded() -> None:
+    mock = start_mock()
+    try:
+        response = httpx.get(mock.base_url + "/media/avatars/6722c52cac83ff594e000000/%C3%96%C5%9E/photo.jpg")
+    finally:
+        stop_mock(mock)
+    assert response.status_code == 200 and response.headers["content-type"] == "image/jpeg"
+
+
 def test_without_the_access_log_requests_print_nothing(auth: dict[str, str]) -> None:
     mock = start_mock()
     try:
