@@ -8,6 +8,7 @@ On a machine without Docker the test is skipped with a hint; in CI (CI=true, whe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,7 +27,8 @@ import yaml
 from mockserver.settings import LatencyRange, load_settings
 from tests.distribution import REPO
 
-IMAGE = "allmine-viewers-mock:test"
+# One tag per checkout, so that two checkouts testing on one Docker daemon never build over each other's image.
+IMAGE = f"allmine-viewers-mock:test-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
 STREAM = "64d15f9e2e6c8f4d5a123456"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 HINT = ("Docker is not available: install it (Debian/Ubuntu: sudo apt-get install docker.io) and start the daemon; "
