@@ -181,3 +181,22 @@ def test_the_compose_example_runs_this_image_with_settings_the_mock_accepts() ->
     assert mock["image"] == "allmine-viewers-mock" and mock["ports"] == ["127.0.0.1:8080:8080"]
     assert load_settings({}, mock["environment"]).latency == LatencyRange(100, 400)
     assert compose["services"]["web"]["depends_on"]["viewers-mock"]["condition"] == "service_healthy"
+
+
+def documented_image_sizes() -> tuple[float, float]:
+    """The README's image size and the part of it that is this image's own layers, in MB."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| image size \| (\d+) MB, of which (\d+) MB are this image's layers", readme, re.MULTILINE)
+    assert row, "the README's distribution table has no image size row"
+    return float(row[1]), float(row[2])
+
+
+def test_the_documented_image_size_is_the_built_images(image: str) -> None:
+    total, own = documented_image_sizes()
+    base = BASE_IMAGE.group(1) if BASE_IMAGE else ""
+    size_mb = int(docker("image", "inspect", "--format", "{{.Size}}", image).stdout) / 1e6
+    base_mb = int(docker("image", "inspect", "--format", "{{.Size}}", base).stdout) / 1e6
+    assert abs(own - (size_mb - base_mb)) <= 0.15 * (size_mb - base_mb), (own, size_mb - base_mb)
+    stand_in = docker("image", "inspect", "--format", "{{index .Config.Labels \"stand-in\"}}", base).stdout.strip()
+    if stand_in == "true":  # the README measured on the stand-in base; another base has another total
+        assert abs(total - size_mb) <= 0.15 * size_mb, (total, size_mb)
