@@ -60,8 +60,11 @@ def test_streams_table_and_json() -> None:
     assert table[1].split()[:4] == ["64d15f9e2e6c8f4d5a123456", "live", "45", "128"]
     rows = json.loads(run("streams", "--json").stdout)
     assert {row["state"] for row in rows} == {"live", "ended"}
+    assert next(row["viewers"] for row in rows if row["id"] == "64d15f9e2e6c8f4d5a100000") >= 2500  # it churns
+    at_second_0 = ("--clock", "2026-11-28T12:00:00Z")  # the clock's start: the large stream as generated
+    rows = json.loads(run("streams", "--json", *at_second_0).stdout)
     assert [row["viewers"] for row in rows if row["id"] == "64d15f9e2e6c8f4d5a100000"] == [2500]
-    assert json.loads(run("streams", "--json", "--audience", "10").stdout)[1]["viewers"] == 10
+    assert json.loads(run("streams", "--json", "--audience", "10", *at_second_0).stdout)[1]["viewers"] == 10
 
 
 def test_fixtures_export_round_trips_through_the_server(tmp_path: Path) -> None:

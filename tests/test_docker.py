@@ -183,6 +183,41 @@ def test_the_compose_example_runs_this_image_with_settings_the_mock_accepts() ->
     assert compose["services"]["web"]["depends_on"]["viewers-mock"]["condition"] == "service_healthy"
 
 
+def test_the_replicas_compose_example_balances_two_mocks_that_agree() -> None:
+    compose = yaml.safe_load((REPO / "docs" / "docker-compose.replicas.yml").read_text(encoding="utf-8"))
+    replicas = {name: service for name, service in compose["services"].items() if name.startswith("viewers-mock")}
+    assert len(replicas) == 2 and all(s["image"] == "allmine-viewers-mock" for s in replicas.values())
+    environments = [service["environment"] for service in replicas.values()]
+    assert environments[0] == environments[1] and "MOCK_CLOCK" not in environments[0]  # one anchored clock
+    settings = load_settings({}, environments[0])
+    assert settings.clock is None and settings.seed == 0
+    balancer = compose["services"]["load-balancer"]
+    assert balancer["ports"] == ["127.0.0.1:8080:8080"]
+    assert {name: dependency["condition"] for name, dependency in balancer["depends_on"].items()} == dict.fromkeys(
+        replicas, "service_healthy")
+    config = (REPO / "docs" / "nginx-replicas.conf").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*server (\S+);", config, re.MULTILINE) == [f"{name}:8080" for name in replicas]
+    assert re.search(r"^\s*listen 8080;", config, re.MULTILINE) and "proxy_pass http://viewers_mock;" in config
+
+
+def test_two_containers_started_apart_serve_one_audience(image: str) -> None:
+    from tests.test_live_server import partitions_across
+
+    token = docker("run", "--rm", image, "token").stdout.strip()
+    first = Container(image, "--churn", "600/600")
+    try:
+        first.wait_until_healthy()
+        time.sleep(2.5)  # a replica scaled out, or restarted, a little later
+        second = Container(image, "--churn", "600/600")
+        try:
+            second.wait_until_healthy()
+            assert partitions_across([first.base_url, second.base_url], token)
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+
+
 def documented_image_sizes() -> tuple[float, float]:
     """The README's image size and the part of it that is this image's own layers, in MB."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")

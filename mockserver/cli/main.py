@@ -44,7 +44,8 @@ _SERVE_OPTIONS: list[tuple[str, str, str]] = [
 ]
 _SERVE_LIVE_OPTIONS: list[tuple[str, str, str]] = [
     ("clock", "INSTANT", "the instant the mock's clock starts at, e.g. 2026-11-28T12:00:00Z: with the same seed, "
-              "every run answers the same at each second (default: the moment it starts; env MOCK_CLOCK)"),
+              "every run answers the same at each second of it (default: the top of the current UTC hour, so "
+              "mocks started in the same hour agree; env MOCK_CLOCK)"),
     ("media", "MODE", "local: photos point at the mock's own /media/ avatars (default); documented: the data's "
               "example.com URLs (env MOCK_MEDIA)"),
 ]
@@ -223,7 +224,7 @@ def stream_rows(live: LiveData) -> list[dict[str, Any]]:
             row["churn"] = stream.churn.to_json()
         if stream.live_for_s is not None:
             row["endsAfterSeconds"] = stream.live_for_s
-            row["endsAt"] = format_timestamp(live.clock.instant_ms(stream.live_for_s))
+            row["endsAt"] = format_timestamp(live.clock.instant_ms(live.clock.end_second(stream.live_for_s)))
         rows.append(row)
     return rows
 

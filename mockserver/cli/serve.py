@@ -99,7 +99,8 @@ def banner(settings: Settings, live: LiveData, started: float) -> str:
     dataset = live.dataset
     token = mint_token(settings.jwt_secret, DEFAULT_USER_ID)
     source = f"fixtures {settings.fixtures}" if settings.fixtures else f"seed {dataset.seed}"
-    clock = f"clock from {format_timestamp(live.clock.start_ms)}"
+    clock = f"clock from {format_timestamp(live.clock.start_ms)}" + (
+        ", the top of the hour: every mock started in it agrees" if live.clock.anchored else "")
     lines = [
         f"Allmine viewers mock listening on {url} ({source}; {clock}; {settings.workers} worker(s); "
         f"ready in {time.perf_counter() - started:.2f} s)",
@@ -164,8 +165,7 @@ def serve(settings: Settings) -> int:
     dataset = load_dataset(settings, indexed=False)  # each worker indexes its own copy
     sock = bind_socket(settings.host, settings.port)
     now = wall_clock_ms()
-    settings = replace(settings, port=sock.getsockname()[1], clock_started=now,
-                       clock=settings.clock if settings.clock is not None else now)
+    settings = replace(settings, port=sock.getsockname()[1], clock_started=now)
     export_environment(settings)  # the same settings for anything the workers start
     _inherited = (settings, dataset, fixtures_version)
     server = BoundGranian(

@@ -25,7 +25,8 @@ PREFER_HEADER: dict[str, Any] = {
         "**Mock only** (the real API ignores it): force an edge case, RFC 7240 style, preferences separated by "
         "commas. `code=400|401|403|404|500|503` answers that error envelope; `delay=MS` answers that many "
         "milliseconds late (instead of `--latency`); `at=SECONDS` answers as of that second of the mock's clock "
-        "(0 is its start). Unknown preferences are ignored; applied ones are named in `Preference-Applied`."
+        "(0 is the top of the UTC hour the mock started in, or the start of a `--clock`). Unknown preferences are "
+        "ignored; applied ones are named in `Preference-Applied`."
     ),
     "schema": {"type": "string"},
     "examples": {
@@ -33,7 +34,7 @@ PREFER_HEADER: dict[str, Any] = {
         "503": {"summary": "a 503 with Retry-After", "value": "code=503"},
         "401": {"summary": "a 401 with its challenge", "value": "code=401"},
         "delay": {"summary": "the normal answer, 1.5 s late", "value": "delay=1500"},
-        "at": {"summary": "the audience ten minutes after the mock started", "value": "at=600"},
+        "at": {"summary": "the audience ten minutes into the mock's clock", "value": "at=600"},
     },
 }
 
