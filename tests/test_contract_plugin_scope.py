@@ -78,6 +78,21 @@ def test_a_backends_own_contract_tests_folder_is_not_the_suite(tmp_path: Path) -
     assert probe == {"examples": 100, "max_examples": 100, "deadline": 0.2, "database": True}
 
 
+def test_a_backends_own_contract_tests_folder_beside_the_suite_is_not_reported_as_the_suite(tmp_path: Path) -> None:
+    backend = tmp_path / "backend"
+    (backend / "contract_tests").mkdir(parents=True)
+    (backend / "contract_tests" / "test_probe.py").write_text(PROBE, encoding="utf-8")
+    result = run_pytest(backend, "--pyargs", "contract_tests.test_envelopes", "contract_tests/")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "contract: target the bundled mock" in result.stdout
+    junit = (backend / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
+    report = (backend / "reports" / "contract-report.md").read_text(encoding="utf-8")
+    assert 'name="test_success_envelope"' in junit and "test_success_envelope" in report
+    assert "probe" not in junit and "probe" not in report
+    probe = json.loads((backend / "probe.json").read_text(encoding="utf-8"))
+    assert probe == {"examples": 100, "max_examples": 100, "deadline": 0.2, "database": True}
+
+
 def test_the_suites_tests_are_told_by_module_identity(tmp_path: Path) -> None:
     import contract_tests.test_envelopes as shipped
 
