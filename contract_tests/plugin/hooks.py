@@ -162,6 +162,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     forced_seed = getattr(config.option, "hypothesis_seed", None)
     for item in ours:
         function = getattr(item, "obj", None)
+        function = getattr(function, "__func__", function)  # a test method: its function holds the settings
         if getattr(function, "is_hypothesis_test", False):
             apply_profile(function, run, forced_seed is None)
 
