@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -70,7 +71,7 @@ def stop_proxy(proxy: LiveProxy, stop: signal.Signals = signal.SIGINT) -> tuple[
     return status, "".join(proxy.stderr)
 
 
-def comparable(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+def comparable(response: httpx.Response | httpx2.Response) -> tuple[int, list[tuple[str, str]], bytes]:
     headers = sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() not in _SKIPPED_HEADERS)
     return response.status_code, headers, _TIMESTAMP.sub(b'"timestamp":""', response.content)
 
@@ -153,7 +154,7 @@ FAULTS: dict[str, tuple[list[dict[str, Any]], str]] = {
 }
 
 
-def send(client: TestClient, query: dict[str, Any], token: str) -> httpx.Response:
+def send(client: TestClient, query: dict[str, Any], token: str) -> httpx.Response | httpx2.Response:
     refused = "refused" in query
     params = {key: value for key, value in query.items() if key != "refused"}
     return client.get(EXAMPLE, params=params, headers={"Authorization": f"Bearer {'x' if refused else token}"})
