@@ -16,6 +16,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from tests.built_distribution import Distribution, built_distribution, clean_environment, fresh_venv
 from tests.dependency_ranges import (
     base_requirements,
     contract_requirements,
@@ -24,7 +25,6 @@ from tests.dependency_ranges import (
     lowest_pins,
     mock_pins,
 )
-from tests.distribution import Distribution, built_distribution, clean_environment, fresh_venv
 
 # Releases inside the ranges, neither the floor nor the lock's, as a backend repository may already have them.
 BACKENDS_PYTEST = "pytest==8.4.2"

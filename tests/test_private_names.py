@@ -23,7 +23,8 @@ OWN_PACKAGES = {"mockserver", "contract_tests", "contract_proxy", "benchmarks", 
 ADAPTERS = {
     "connexion": {"mockserver/web/connexion_internals.py", "tests/test_connexion_internals.py"},
     "granian": {"mockserver/cli/granian_internals.py", "tests/test_granian_internals.py"},
-    "_pytest": {"contract_tests/conftest.py"},
+    "_pytest": {"contract_tests/plugin/suite_junit.py", "tests/test_pytest_internals.py"},
+    "hypothesis": {"contract_tests/plugin/hypothesis_internals.py", "tests/test_hypothesis_internals.py"},
 }
 # Documented, public methods of named tuples despite their underscore.
 PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
@@ -65,8 +66,9 @@ def own_private_names() -> frozenset[str]:
                 names.add(node.name)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
+            elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store)
+                  and isinstance(node.value, ast.Name) and node.value.id in {"self", "cls"}):
+                names.add(node.attr)  # set on our own objects (an attribute set on a library's object is not ours)
     return frozenset(name for name in names if is_private(name))
 
 
