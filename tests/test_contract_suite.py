@@ -16,6 +16,8 @@ import pytest
 from mockserver.core.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess against faulty and correct targets
+
 
 @dataclass
 class SuiteRun:

@@ -25,7 +25,6 @@ def test_the_process_server_still_has_the_method_replaced_and_the_attributes_it_
     server = MPServer("probe:app", address="127.0.0.1", port=0)
     MPServer._init_shared_socket(server)  # type: ignore[no-untyped-call]  # Granian's own, on a loopback port
     missing = [name for name in SHARED_SOCKET_ATTRIBUTES if not hasattr(server, name)]
-    server._drop_shared_socket()  # type: ignore[no-untyped-call]
     assert not missing, f"{RELEASE}: the server no longer keeps its shared socket in {missing}"
 
 

@@ -16,6 +16,8 @@ import pytest
 from mockserver.core.dataset import LIVE_STREAM_ID
 from tests.conftest import VIEWERS, LiveMock, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # starts mocks in subprocesses and waits on their clocks
+
 CLOCK = "2026-11-28T12:00:00Z"
 
 

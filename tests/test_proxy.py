@@ -315,6 +315,7 @@ def test_a_bad_option_is_one_line_and_exit_2() -> None:
                             "https://staging.example.com\n"
 
 
+@pytest.mark.slow  # starts the proxy in a subprocess
 def test_a_terminated_proxy_still_says_what_it_saw(tmp_path: Path) -> None:
     proxy = start_proxy("http://127.0.0.1:9", "--report", str(tmp_path / "r.md"))
     status, stderr = stop_proxy(proxy, signal.SIGTERM)
@@ -322,6 +323,7 @@ def test_a_terminated_proxy_still_says_what_it_saw(tmp_path: Path) -> None:
     assert (tmp_path / "r.md").read_text().startswith("# Contract report: the contract is KEPT so far")
 
 
+@pytest.mark.slow  # starts a mock and the proxy
 def test_ctrl_c_leaves_both_reports_and_exit_1_after_a_broken_promise(tmp_path: Path, token: str) -> None:
     mock = start_mock(module="tests.faulty_target", prefix=["negative_counts"])
     try:
@@ -340,6 +342,7 @@ def test_ctrl_c_leaves_both_reports_and_exit_1_after_a_broken_promise(tmp_path: 
 page_origin = test_browser.page_origin  # the browser test's second loopback origin, serving the test page
 
 
+@pytest.mark.slow  # a mock, the proxy and Chromium
 @pytest.mark.skipif(test_browser.CHROMIUM is None and os.environ.get("CI", "").lower() != "true",
                     reason=test_browser.INSTALL_HINT)
 def test_a_page_on_another_origin_reads_viewers_through_the_proxy(page_origin: tuple[str, Path],
