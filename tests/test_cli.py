@@ -15,6 +15,8 @@ import pytest
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # starts the mockserver command in a subprocess
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os

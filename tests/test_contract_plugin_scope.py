@@ -12,7 +12,11 @@ import sys
 import types
 from pathlib import Path
 
+import pytest
+
 from contract_tests.plugin.suite_items import SUITE_DIR, is_suite_module, selects_suite
+
+pytestmark = pytest.mark.slow  # runs pytest sessions with the suite in a subprocess
 
 PROBE = '''
 import json

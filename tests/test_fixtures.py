@@ -38,7 +38,7 @@ def write(tmp_path: Path, document: Any) -> Path:
 
 
 def edited(document: dict[str, Any], stream: int, viewer: int | None, field: str, value: Any) -> dict[str, Any]:
-    copy = json.loads(json.dumps(document))
+    copy: dict[str, Any] = json.loads(json.dumps(document))
     target = copy["streams"][stream] if viewer is None else copy["streams"][stream]["viewers"][viewer]
     if value is KeyError:
         del target[field]

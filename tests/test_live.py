@@ -127,6 +127,7 @@ def test_more_leaves_than_joins_empty_the_stream_without_errors() -> None:
     assert draining.page(stream, 600, PageRequest(1, 10)).participant_audience_total == 150 + 10
 
 
+@pytest.mark.slow  # a million viewers
 def test_a_million_viewer_stream_churns_without_touching_its_audience() -> None:
     live = live_data(large_audience=1_000_000)
     stream = live.live_stream(LARGE_STREAM_ID, 0)

@@ -17,6 +17,8 @@ from mockserver.core.dataset import LIVE_STREAM_ID
 from mockserver.core.model import parse_timestamp
 from tests.conftest import VIEWERS, LiveMock, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # starts mocks in subprocesses and waits on their clocks
+
 CLOCK = "2026-11-28T12:00:00Z"
 
 

@@ -60,6 +60,7 @@ def test_the_picture_is_the_viewers_initials_on_their_colour(client: TestClient,
     assert f"/{viewer['_id']}/{letters}/" in viewer["profilePhoto"]["url"]
     image = Image.open(io.BytesIO(client.get(viewer["profilePhoto"]["variants"]["76"]).content)).convert("RGB")
     corner = image.getpixel((1, 1))
+    assert isinstance(corner, tuple)
     assert all(abs(a - b) <= 12 for a, b in zip(corner, colour(viewer["_id"]), strict=True))  # lossy WebP
     assert len(image.getcolors(maxcolors=100_000) or []) > 10  # letters drawn on it, not a flat square
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,12 +27,13 @@ STREAM = "64d15f9e2e6c8f4d5a123456"
 
 
 def body_with_photo(spec: dict[str, Any], photo: Any) -> dict[str, Any]:
-    body = copy.deepcopy(spec["paths"][PATH]["get"]["responses"]["200"]["content"]["application/json"]["example"])
+    body: dict[str, Any] = copy.deepcopy(
+        spec["paths"][PATH]["get"]["responses"]["200"]["content"]["application/json"]["example"])
     body["data"]["list"][0]["profilePhoto"] = photo
     return body
 
 
-CASES = {
+CASES: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "null photo": (lambda photo: None, True),
     "documented photo": (lambda photo: photo, True),
     "string photo": (lambda photo: "https://example.com/p.jpg", False),

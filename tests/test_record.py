@@ -127,6 +127,7 @@ def test_anonymizing_is_the_same_every_time(recordings: dict[str, Path], mock: L
     assert locale_of(anonymize_viewer({**viewer, "name": "Дмитрий"})["name"]) == "ru_RU"
 
 
+@pytest.mark.slow  # starts a mock in a subprocess
 def test_ties_in_join_time_come_back_in_the_same_order(tmp_path: Path, token: str) -> None:
     """Viewers who joined in the same millisecond: the mock orders them by _id, and so does the recording."""
     document = json.loads((REPO / "fixtures" / "default-dataset.json").read_text())

@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import REPO, VIEWERS, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # starts and stops the mock's server processes
+
 EXAMPLE = VIEWERS.format("64d15f9e2e6c8f4d5a123456")
 
 

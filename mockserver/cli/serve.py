@@ -18,14 +18,12 @@ import sys
 import time
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
 
 from connexion import AsyncApp
-from granian._granian import SocketHolder
 from granian.constants import Interfaces, RuntimeModes
 from granian.log import LogLevels
-from granian.server.mp import MPServer
 
+from mockserver.cli.granian_internals import PreboundGranian
 from mockserver.cli.stream_listing import format_stream_table
 from mockserver.core.auth import mint_token
 from mockserver.core.clock import wall_clock_ms
@@ -84,23 +82,6 @@ def _reloaded(path: Path, dataset: DataSet) -> DataSet:
     except FixtureError as error:
         logger.warning("mockserver: %s; still serving the data loaded before", error)
         return dataset
-
-
-class BoundGranian(MPServer):
-    """Granian's process server on a socket bound (and reported) before it starts."""
-
-    def __init__(self, sock: socket.socket, **options: Any) -> None:
-        host, port = sock.getsockname()[:2]
-        super().__init__("mockserver.cli.serve:worker_app", address=host, port=port, **options)
-        self._bound = sock
-
-    def _init_shared_socket(self) -> None:
-        self._bound.set_inheritable(True)
-        # As Granian shares a socket where it cannot bind one per worker; its stub lacks the arguments.
-        self._ssp = None
-        self._shd = SocketHolder(self._bound.fileno(), False, self.backlog)  # type: ignore[call-arg,assignment]
-        self._sfd = self._bound.fileno()  # type: ignore[assignment]
-        self._sso = self._bound
 
 
 def banner(settings: Settings, live: LiveData, started: float) -> str:
@@ -177,8 +158,9 @@ def serve(settings: Settings) -> int:
     settings = replace(settings, port=sock.getsockname()[1], clock_started=now)
     export_environment(settings)  # the same settings for anything the workers start
     _inherited = (settings, dataset, fixtures_version)
-    server = BoundGranian(
-        sock, interface=Interfaces.ASGINL, workers=settings.workers, factory=True, websockets=False,
+    server = PreboundGranian(
+        "mockserver.cli.serve:worker_app", sock, interface=Interfaces.ASGINL, workers=settings.workers, factory=True,
+        websockets=False,
         log_level=LogLevels.info if settings.access_log else LogLevels.warning,
         log_access=settings.access_log, log_access_format=ACCESS_LOG_FORMAT, workers_kill_timeout=_STOP_SECONDS,
         runtime_mode=RuntimeModes.st,  # one I/O thread a worker: measured to scale better over workers than mt

@@ -12,9 +12,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from connexion.middleware.swagger_ui import SwaggerUIAPI
 from starlette.requests import Request
 
+from mockserver.web.connexion_internals import SwaggerUIAPIServing
 from mockserver.web.media import request_origin
 
 PREFER_HEADER: dict[str, Any] = {
@@ -68,9 +68,8 @@ def served_spec(spec: dict[str, Any], origin: str) -> dict[str, Any]:
     return served
 
 
-class ServedSpecAPI(SwaggerUIAPI):  # type: ignore[misc]
+class ServedSpecAPI(SwaggerUIAPIServing):
     """Connexion's spec and Swagger UI routes, serving `served_spec`."""
 
-    def _spec_for_prefix(self, request: Request) -> dict[str, Any]:
-        spec: dict[str, Any] = super()._spec_for_prefix(request)
+    def serve_spec(self, spec: dict[str, Any], request: Request) -> dict[str, Any]:
         return served_spec(spec, request_origin(request.scope, "http://127.0.0.1"))
