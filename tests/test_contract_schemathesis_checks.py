@@ -39,7 +39,8 @@ class Case:
 
 
 def stale_timestamp() -> Response:
-    body = {"isSuccess": True, "statusCode": 200, "data": None, "errors": [], "timestamp": "yesterday"}
+    body: dict[str, object] = {"isSuccess": True, "statusCode": 200, "data": None, "errors": [],
+                               "timestamp": "yesterday"}
     return Response(200, json.dumps(body).encode())
 
 

@@ -108,7 +108,7 @@ def test_a_refused_browser_origin_is_logged_once_naming_the_option(auth: dict[st
 
 def parameter_examples(served: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], Any]]:
     """(path, method, parameter, example value) for every example of every parameter of the served spec."""
-    found = []
+    found: list[tuple[str, str, dict[str, Any], Any]] = []
     for path, path_item in served["paths"].items():
         for method, operation in path_item.items():
             for parameter in operation.get("parameters", []):
