@@ -36,6 +36,11 @@ def pytest_arguments(arguments: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite; the exit status is pytest's (2 with a hint when the [contract] extra is missing)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if "--version" in arguments:  # the package's, not pytest's
+        from importlib.metadata import version
+
+        print(f"contract-test {version('allmine-viewers-mock')}")
+        return 0
     # Found, not imported: pytest must import the suite's tools itself to rewrite the asserts of their plugins.
     if any(importlib.util.find_spec(tool) is None for tool in ("pytest", "schemathesis", "hypothesis", "httpx")):
         print(MISSING_EXTRA, file=sys.stderr)
