@@ -131,6 +131,7 @@ def portable_dataset(dataset: DataSet, spec: Mapping[str, Any], *, secret: str, 
                   "photoEdge": PHOTO_EDGE, "variantEdges": list(VARIANT_EDGES)},
         "generation": {
             "turkishShare": generate._TURKISH_SHARE, "photoShare": generate._PHOTO_SHARE,
+            "expertiseShare": generate._EXPERTISE_SHARE, "expertiseSalt": str(generate._EXPERTISE_SALT),
             "usernameSeparators": list(generate._USERNAME_SEPARATORS), "accountsFromS": generate._ACCOUNTS_FROM_S,
             "accountsSpanS": generate._ACCOUNTS_SPAN_S, "photoHosts": list(generate._PHOTO_HOSTS),
             "counts": {field: _steps(scale) for field, scale in _SCALES.items()},

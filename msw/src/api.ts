@@ -148,7 +148,13 @@ export class ViewersApi {
 
   /** An avatar of the mock's /media/ paths, drawn as SVG; null for any other path. */
   avatar(request: Request): Response | null {
-    const match = this.mediaPath.exec(new URL(request.url).pathname);
+    let path = new URL(request.url).pathname;
+    try {
+      path = decodeURIComponent(path);  // the initials travel percent-encoded (%C3%96 for Ö)
+    } catch {
+      return null;
+    }
+    const match = this.mediaPath.exec(path);
     if (match?.groups === undefined) return null;
     const { id, initials, edge } = match.groups;
     const svg = avatarSvg(id as string, initials as string, edge ? Number(edge) : this.data.media.photoEdge);

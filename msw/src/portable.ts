@@ -63,11 +63,16 @@ export interface PortableDataSet {
   streamIds: Record<string, string>;
   parameters: PortableParameter[];
   errorMessages: Record<string, string>;
-  scenarios: { forceableCodes: number[]; maxDelayMs: number; maxAtSeconds: number };
+  scenarios: { forceableCodes: number[]; maxDelayMs: number; maxAtSeconds: number;
+    /** The mock's texts for values it cannot honour: {name}, {value} and {parameters} stand for what was sent. */
+    texts: Record<"code" | "delay" | "at" | "parameters", string> };
   media: { placeholder: string; prefix: string; path: string; photoEdge: number; variantEdges: number[] };
   generation: {
     turkishShare: number;
     photoShare: number;
+    /** Out of 256: the viewers with an expertise; the rest are served null. */
+    expertiseShare: number;
+    expertiseSalt: string;
     usernameSeparators: string[];
     accountsFromS: number;
     accountsSpanS: number;

@@ -25,7 +25,10 @@ export interface Scenario {
 const DIGITS = /^[0-9]+$/;
 
 export function scenarioParser(data: PortableDataSet, text: TextRules): (header: string | null) => Scenario {
-  const { forceableCodes, maxDelayMs, maxAtSeconds } = data.scenarios;
+  const { forceableCodes, maxDelayMs, maxAtSeconds, texts } = data.scenarios;
+  const refused = (text: string, name: string, value: string, parameters = ""): ScenarioRejected =>
+    new ScenarioRejected(text.replace("{name}", name).replace("{value}", () => value)
+      .replace("{parameters}", () => parameters));
   const strip = (value: string): string => {
     const chars = [...value];
     while (chars.length && text.isBlank(chars[0])) chars.shift();
@@ -36,16 +39,15 @@ export function scenarioParser(data: PortableDataSet, text: TextRules): (header:
   const parsers: Record<string, (value: string) => number> = {
     code: (value) => {
       if (DIGITS.test(value) && forceableCodes.includes(Number(value))) return Number(value);
-      throw new ScenarioRejected(`Prefer: code=${text.shown(value)} cannot be forced; use one of ${forceableCodes.join(", ")}`);
+      throw refused(texts.code, "code", text.shown(value));
     },
     delay: (value) => {
       if (DIGITS.test(value) && BigInt(value) <= BigInt(maxDelayMs)) return Number(value);
-      throw new ScenarioRejected(`Prefer: delay=${text.shown(value)} is not a delay from 0 to ${maxDelayMs} milliseconds`);
+      throw refused(texts.delay, "delay", text.shown(value));
     },
     at: (value) => {
       if (DIGITS.test(value) && BigInt(value) <= BigInt(maxAtSeconds)) return Number(value);
-      throw new ScenarioRejected(`Prefer: at=${text.shown(value)} is not a second of the mock's clock from 0 (its start) ` +
-        `to ${maxAtSeconds}`);
+      throw refused(texts.at, "at", text.shown(value));
     },
   };
   return (header) => {
@@ -61,8 +63,7 @@ export function scenarioParser(data: PortableDataSet, text: TextRules): (header:
       const parse = parsers[name];
       if (!name || parse === undefined || values.has(name)) continue;
       if (parameters) {
-        throw new ScenarioRejected(`Prefer: ${name}=${text.shown(value)} takes no parameters (got ${text.shown(parameters)}); ` +
-          "separate preferences with commas: code=503, delay=100");
+        throw refused(texts.parameters, name, text.shown(value), text.shown(parameters));
       }
       values.set(name, parse(value));
       applied.push(`${name}=${values.get(name)}`);

@@ -68,7 +68,8 @@ export class ViewerFactory {
       profilePhoto: Number(detail & 0xffn) < generation.photoShare ? this.photo(id, accountS, detail) : null,
       followersCount: this.count("followersCount", detail >> 8n),
       followingCount: this.count("followingCount", detail >> 24n),
-      expertise: pools.expertise[Number((detail >> 40n) % BigInt(pools.expertise.length))] as string,
+      expertise: Number(mix64(detail ^ BigInt(generation.expertiseSalt)) & 0xffn) < generation.expertiseShare
+        ? pools.expertise[Number((detail >> 40n) % BigInt(pools.expertise.length))] as string : null,
       joinedAtMs,
     };
   }
@@ -93,7 +94,8 @@ export class ViewerFactory {
   localPhoto(viewer: PortableViewer): PortableViewer {
     if (viewer.profilePhoto === null) return viewer;
     const { placeholder, prefix, variantEdges } = this.data.media;
-    const base = `${placeholder}${prefix}${viewer._id.toLowerCase()}/${this.initials(viewer.name, viewer.surname)}`;
+    const letters = encodeURIComponent(this.initials(viewer.name, viewer.surname));  // Ö travels as %C3%96
+    const base = `${placeholder}${prefix}${viewer._id.toLowerCase()}/${letters}`;
     const variants: Record<string, string> = {};
     for (const edge of variantEdges) variants[String(edge)] = `${base}/${edge}.webp`;
     return { ...viewer, profilePhoto: { ...viewer.profilePhoto, url: `${base}/photo.jpg`, variants } };

@@ -61,7 +61,8 @@ export interface components {
             profilePhoto: components["schemas"]["ProfilePhoto"];
             followersCount: number;
             followingCount: number;
-            expertise: string;
+            /** @description What the viewer says they do; null when the viewer has not set it. */
+            expertise: string | null;
             /** @description Whether the user who asks follows this viewer. */
             isFollowing: boolean;
             joinedAt: components["schemas"]["Timestamp"];
