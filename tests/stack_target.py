@@ -40,7 +40,7 @@ from starlette.routing import Route
 
 from mockserver.core.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID
 from mockserver.settings import DEVELOPMENT_SECRET
-from tests.realistic_audience import LiveAudience, Viewer
+from tests.realistic_audience import AudienceMember, LiveAudience
 
 FIRST_NAMES_ACCENTED = ("Ayşe", "İlker", "Çağla", "Ömer", "Şule", "Ilgın", "Gökhan", "Barış", "Özge", "Ümit")
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -236,7 +236,7 @@ class StackDeployment:
         media = "application/json; charset=utf-8" if self.behaviour.charset else "application/json"
         return Response(json.dumps(body, ensure_ascii=False).encode(), status, headers=headers, media_type=media)
 
-    def viewer_json(self, viewer: Viewer, asker: str, serial: int) -> dict[str, Any]:
+    def viewer_json(self, viewer: AudienceMember, asker: str, serial: int) -> dict[str, Any]:
         rendered = viewer.to_json(asker)
         digest = hashlib.sha256(viewer.id.encode()).digest()
         if digest[1] % 3 == 0:  # a user who never set an expertise
@@ -414,14 +414,14 @@ class StackDeployment:
             return float(number)
         return number
 
-    def ordered(self, viewers: list[Viewer]) -> list[Viewer]:
+    def ordered(self, viewers: list[AudienceMember]) -> list[AudienceMember]:
         order = self.behaviour.order
         if order == "oldest":
             viewers = sorted(viewers, key=lambda v: (v.joined_ms, v.id))
         elif order == "id":
             viewers = sorted(viewers, key=lambda v: v.id)
         if "nondeterministic_ties" in self.faults:
-            groups: dict[int, list[Viewer]] = {}
+            groups: dict[int, list[AudienceMember]] = {}
             for viewer in viewers:
                 groups.setdefault(viewer.joined_ms, []).append(viewer)
             viewers = []
@@ -430,7 +430,7 @@ class StackDeployment:
                 viewers += group
         return viewers
 
-    def matches(self, term: str, viewer: Viewer) -> bool:
+    def matches(self, term: str, viewer: AudienceMember) -> bool:
         needle = self.fold(term)
         fields = [viewer.name, viewer.surname]
         if self.behaviour.full_name:

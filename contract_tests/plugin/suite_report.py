@@ -23,6 +23,8 @@ from contract_tests.plugin.suite_report_sections import (
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.pacing import OutOfTime
 
+NOTHING_DECLARED = "nothing (no allowed deviation, the shipped contract, every test)"
+
 
 @dataclass
 class Outcome:
@@ -41,6 +43,8 @@ class ContractReport:
     profile: str = ""
     seed: int = 0
     max_rps: float | None = None
+    declarations: list[str] = field(default_factory=list)  # allow-list, spec, deselection in force
+    replay: str = ""
     started: float = field(default_factory=time.monotonic)
     outcomes: list[Outcome] = field(default_factory=list)
     untestable: str | None = None
@@ -133,8 +137,9 @@ class ContractReport:
             f"# Contract report: the contract is {verdict}",
             "",
             f"- Target: {self.target}",
-            f"- Profile: {self.profile}; seed: {self.seed} (replay: `CONTRACT_SEED={self.seed} "
-            f"CONTRACT_PROFILE={self.profile} contract-test`, with the same target)",
+            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or 'contract-test'}`, with the same "
+            "target)",
+            f"- Declared: {'; '.join(self.declarations) or NOTHING_DECLARED}",
             f"- Finished: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC, "
             f"after {time.monotonic() - self.started:.1f} s",
             f"- Results: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped, "
