@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -109,3 +110,32 @@ def test_participant_audience_total_is_stable_across_searches(api: ContractClien
         return Attempt(violation, max(totals) - min(totals), explained=shrink is None)
 
     settle("pagination_audience_total_stable", attempt, notes=ledger)
+
+
+AGREEING_QUERIES: list[dict[str, Any]] = [{}, {"page": 2, "limit": 7}, {"search": "a", "limit": 100},
+                                          {"search": "e", "page": 2, "limit": 5}]
+
+
+@pytest.mark.parametrize("query", AGREEING_QUERIES, ids=lambda q: "&".join(f"{k}={v}" for k, v in q.items()) or "-")
+def test_identical_requests_agree(api: ContractClient, query: dict[str, Any], ledger: Ledger) -> None:
+    """The same request twice: the same viewers, in the same order, with the same isFollowing. A moving audience
+    may shift the viewers (the totals show it); nothing the suite can see explains isFollowing changing."""
+
+    def attempt() -> Attempt:
+        first, second = api.viewers(params=query), api.viewers(params=query)
+        if first.status != 200 or second.status != 200:
+            return Attempt(None, 0)
+        listed = [[(v.get("_id"), v.get("isFollowing")) for v in answer.body["data"]["list"]]
+                  for answer in (first, second)]
+        if listed[0] == listed[1]:
+            return Attempt(None, 0)
+        following = {viewer: flag for viewer, flag in listed[0]}
+        flipped = [viewer for viewer, flag in listed[1] if viewer in following and following[viewer] != flag]
+        changes = changes_across([first, second])
+        what = (f"isFollowing of {len(flipped)} viewer(s) changed, e.g. {flipped[:3]}" if flipped else
+                f"other viewers or another order: {[v for v, _ in listed[0][:5]]} then {[v for v, _ in listed[1][:5]]}")
+        return Attempt(ContractViolation("identical_requests_agree", "two identical requests got different answers",
+                                         received=what, expected="the same viewers, order and isFollowing",
+                                         exchange=second), changes, explained=changes > 0 and not flipped)
+
+    settle("identical_requests_agree", attempt, notes=ledger)

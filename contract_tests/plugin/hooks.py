@@ -92,6 +92,9 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     ledger = Ledger(allowed=dict(settings.allowed))
     pacer = Pacer(settings.max_rps, settings.time_budget_s, ledger.pacing)
     report = ContractReport(settings.report_path, settings.junit_path, target=settings.target_text, ledger=ledger)
+    if settings.target is not None:
+        for secret in (settings.target.token, settings.target.forbidden_token, settings.target.expired_token):
+            report.secrets.add(secret)
     if settings.target is not None and not config.option.collectonly:
         problem = preflight_problem(settings.target, pacer, settings, ledger)
         if problem is not None:

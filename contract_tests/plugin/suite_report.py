@@ -20,6 +20,7 @@ from contract_tests.plugin.suite_report_sections import (
     untestable_junit,
     untestable_report,
 )
+from contract_tests.registry.secret_fragments import SecretFragments
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.pacing import OutOfTime
 
@@ -43,6 +44,7 @@ class ContractReport:
     profile: str = ""
     seed: int = 0
     max_rps: float | None = None
+    secrets: SecretFragments = field(default_factory=SecretFragments)  # cut out of everything shown
     declarations: list[str] = field(default_factory=list)  # allow-list, spec, deselection in force
     replay: str = ""
     started: float = field(default_factory=time.monotonic)
@@ -60,6 +62,12 @@ class ContractReport:
         if not is_suite_item(item):
             return
         self._contract_nodeids.add(item.nodeid)
+        if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+            path, line, reason = report.longrepr
+            report.longrepr = (path, line, self.secrets.redact(reason))
+        elif report.longrepr is not None:  # what the terminal and the JUnit show, at every --tb
+            report.longrepr = self.secrets.redact(str(report.longrepr))
+        report.sections = [(title, self.secrets.redact(content)) for title, content in report.sections]
         error = call.excinfo.value if call.excinfo else None
         stop = _find(error, OutOfTime)
         if stop is not None and self.untestable is None:
@@ -69,6 +77,7 @@ class ContractReport:
         if report.failed and violations and all(self.ledger.is_allowed(v) for v in violations):
             report.outcome, report.longrepr = "passed", None  # an allowed deviation: kept in the ledger
         text = "" if not report.failed or violations else _short(str(error or "") or report.longreprtext)
+        text = self.secrets.redact(text)
         self._last_finding = (item.nodeid, violations, text)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -101,7 +110,7 @@ class ContractReport:
         if not self.outcomes:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(self.render(), encoding="utf-8")
+        self.path.write_text(self.secrets.redact(self.render()), encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.outcomes and self.untestable is None:

@@ -10,6 +10,7 @@ it holds a deployment to. The README's table "What the documentation leaves open
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -195,4 +196,29 @@ def readings_table() -> str:
     """The README's table "What the documentation leaves open", in Markdown."""
     lines = ["| point | accepted | the mock serves |", "|---|---|---|"]
     lines += [f"| {r.point} (`{r.key}`) | {r.accepted} | {r.mock} |" for r in READINGS]
+    return "\n".join(lines)
+
+
+def finding_catalogue(spec: dict[str, Any]) -> list[tuple[str, str, Provenance | None]]:
+    """Every name a finding may carry (what CONTRACT_ALLOW accepts): the registry's checks, the promises the
+    tests hold across requests, and Schemathesis' findings, each place of the schema by its own name."""
+    from contract_tests.registry.cross_answer_promises import PROMISES
+    from contract_tests.registry.finding_names import name_patterns, schema_locations
+    from contract_tests.registry.response_checks import CHECKS
+
+    named = {**{name: check.promise for name, check in CHECKS.items()}, **PROMISES}
+    rows = [(name, named[name], provenance_of(name)) for name in sorted(named)]
+    rows += [(f"schema:{place}", SCHEMATHESIS_KINDS["schema"][0], provenance_of(f"schema:{place}"))
+             for place in schema_locations(spec) if "." in place]
+    rows += [(pattern, text, provenance_of(pattern.replace("CODE", "422").replace("TYPE", "x").replace("NAME", "x")))
+             for pattern, text in name_patterns()]
+    return rows
+
+
+def render_catalogue(rows: list[tuple[str, str, Provenance | None]]) -> str:
+    """The catalogue as the command prints it: name, where it comes from, the promise."""
+    lines = []
+    for name, promise, provenance in rows:
+        basis = "stated" if provenance is None or provenance.stated else f"reading {provenance.basis}"
+        lines.append(f"{name:44} {basis:28} {promise}")
     return "\n".join(lines)
