@@ -253,4 +253,3 @@ def create_proxy_app(settings: ProxySettings, log: ProxyLog, allowed: Mapping[st
                 await client.aclose()
 
     return Starlette(routes=[Route("/{path:path}", proxy, methods=None)], lifespan=lifespan)
-

@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments[:1] == ["--list-findings"]:
         return list_findings()
+    if "--version" in arguments:  # the package's, not pytest's
+        from importlib.metadata import version
+
+        print(f"contract-test {version('allmine-viewers-mock')}")
+        return 0
     # Found, not imported: pytest must import the suite's tools itself to rewrite the asserts of their plugins.
     if any(importlib.util.find_spec(tool) is None for tool in ("pytest", "schemathesis", "hypothesis", "httpx")):
         print(MISSING_EXTRA, file=sys.stderr)
