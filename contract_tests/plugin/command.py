@@ -9,6 +9,7 @@ calling repository's own pytest configuration is not read: the suite runs under 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"contract-test {version('allmine-viewers-mock')}")
         return 0
+    from contract_tests.plugin.early_checks import early_problem
+
+    problem = early_problem(arguments, os.environ)
+    if problem is not None:
+        print(f"contract suite: {problem}", file=sys.stderr)
+        return 4
     # Found, not imported: pytest must import the suite's tools itself to rewrite the asserts of their plugins.
     if any(importlib.util.find_spec(tool) is None for tool in ("pytest", "schemathesis", "hypothesis", "httpx")):
         print(MISSING_EXTRA, file=sys.stderr)

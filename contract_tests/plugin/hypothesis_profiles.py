@@ -4,8 +4,10 @@ applied to the suite's own tests alone (other tests in the session keep theirs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hypothesis import HealthCheck, settings
+if TYPE_CHECKING:  # Hypothesis is imported when a profile is applied: set-up mistakes are told before
+    from hypothesis import settings
 
 PROFILE_VARIABLE = "CONTRACT_PROFILE"
 
@@ -24,6 +26,8 @@ class SuiteProfile:
 
     def hypothesis_settings(self) -> settings:
         """The settings of the suite's own property tests under this profile."""
+        from hypothesis import HealthCheck, settings
+
         return settings(
             max_examples=self.search_examples,
             deadline=None,
