@@ -9,6 +9,7 @@ calling repository's own pytest configuration is not read: the suite runs under 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from collections.abc import Sequence
 
@@ -36,11 +37,19 @@ def pytest_arguments(arguments: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite; the exit status is pytest's (2 with a hint when the [contract] extra is missing)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["--list-findings"]:
+        return list_findings()
     if "--version" in arguments:  # the package's, not pytest's
         from importlib.metadata import version
 
         print(f"contract-test {version('allmine-viewers-mock')}")
         return 0
+    from contract_tests.plugin.early_checks import early_problem
+
+    problem = early_problem(arguments, os.environ)
+    if problem is not None:
+        print(f"contract suite: {problem}", file=sys.stderr)
+        return 4
     # Found, not imported: pytest must import the suite's tools itself to rewrite the asserts of their plugins.
     if any(importlib.util.find_spec(tool) is None for tool in ("pytest", "schemathesis", "hypothesis", "httpx")):
         print(MISSING_EXTRA, file=sys.stderr)
@@ -48,6 +57,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     import pytest
 
     return int(pytest.main(pytest_arguments(arguments)))
+
+
+def list_findings() -> int:
+    """Print every finding's name (what CONTRACT_ALLOW accepts), where it comes from, and its promise."""
+    from contract_tests.registry import response_checks  # noqa: F401  (registers the checks)
+    from contract_tests.registry.documented_rules import load_spec
+    from contract_tests.registry.promise_provenance import finding_catalogue, render_catalogue
+
+    print("name                                         provenance                   promise")
+    print(render_catalogue(finding_catalogue(load_spec())))
+    return 0
 
 
 if __name__ == "__main__":

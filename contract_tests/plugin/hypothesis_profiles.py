@@ -4,8 +4,10 @@ applied to the suite's own tests alone (other tests in the session keep theirs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hypothesis import HealthCheck, settings
+if TYPE_CHECKING:  # Hypothesis is imported when a profile is applied: set-up mistakes are told before
+    from hypothesis import settings
 
 PROFILE_VARIABLE = "CONTRACT_PROFILE"
 
@@ -18,9 +20,14 @@ class SuiteProfile:
     longest_search_term: int
     walk_pages: int  # the most pages one walk may take before it samples instead
     walk_limits: tuple[int, ...]  # page sizes to walk at, where the audience allows
+    # The seed of a run that names none: fixed for pull requests (the same code gets the same requests and the
+    # same verdict on every run), fresh for nightly exploration (printed, to replay it).
+    default_seed: int | None = None
 
     def hypothesis_settings(self) -> settings:
         """The settings of the suite's own property tests under this profile."""
+        from hypothesis import HealthCheck, settings
+
         return settings(
             max_examples=self.search_examples,
             deadline=None,
@@ -32,7 +39,7 @@ class SuiteProfile:
 
 PROFILES = {
     "fast": SuiteProfile("fast", schemathesis_examples=60, search_examples=25, longest_search_term=10_000,
-                         walk_pages=60, walk_limits=(100, 20, 7)),
+                         walk_pages=60, walk_limits=(100, 20, 7), default_seed=0),
     "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=60_000,
                          walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1)),
 }

@@ -16,8 +16,9 @@ from contract_tests.plugin.hooks import preflight_problem, suite_session
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.suite_report import ContractReport
-from contract_tests.registry.documented_rules import spec_path
+from contract_tests.registry.documented_rules import load_spec
 from contract_tests.registry.exchange import Secrets
+from contract_tests.registry.judged_spec import judged_spec
 from contract_tests.registry.schemathesis_checks import SchemathesisCheck, schemathesis_checks
 from contract_tests.target.bundled_mock import BundledMock
 from contract_tests.target.deployment import Target, TargetError
@@ -60,6 +61,8 @@ def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
     except TargetError as error:
         _untestable(run.report, str(error))
     run.report.target = mock.target.description
+    run.report.secrets.add(mock.target.token)
+    run.report.secrets.add(mock.target.forbidden_token)
     try:
         problem = preflight_problem(mock.target, pacer, run.settings, run.ledger)
         if problem is not None:
@@ -121,12 +124,15 @@ def audience_size(api: ContractClient) -> int:
 
 
 @pytest.fixture(scope="session")
-def contract_schema(target: Target, suite_profile: SuiteProfile, suite_seed: int) -> Any:
-    """openapi.yaml for Schemathesis, aimed at the target, its stream pinned and the token sent."""
-    schema = schemathesis.openapi.from_path(str(spec_path()))
+def judged_contract() -> dict[str, Any]:
+    """openapi.yaml with the registry's readings applied: what Schemathesis judges answers by."""
+    return judged_spec(load_spec())
+
+
+@pytest.fixture(scope="session")
+def contract_schema(target: Target, judged_contract: dict[str, Any]) -> Any:
+    """The judged contract for Schemathesis, aimed at the target, its stream pinned and the token sent."""
+    schema = schemathesis.openapi.from_dict(judged_contract)
     schema.config.update(base_url=target.base_url, headers={"Authorization": f"Bearer {target.token}"},
                          parameters={"path.id": target.stream_id})
-    schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
-                                    max_examples=suite_profile.schemathesis_examples, database="none")
-    schema.config.seed = suite_seed
     return schema

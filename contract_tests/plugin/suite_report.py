@@ -20,8 +20,11 @@ from contract_tests.plugin.suite_report_sections import (
     untestable_junit,
     untestable_report,
 )
+from contract_tests.registry.secret_fragments import SecretFragments
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.pacing import OutOfTime
+
+NOTHING_DECLARED = "nothing (no allowed deviation, the shipped contract, every test)"
 
 
 @dataclass
@@ -41,6 +44,9 @@ class ContractReport:
     profile: str = ""
     seed: int = 0
     max_rps: float | None = None
+    secrets: SecretFragments = field(default_factory=SecretFragments)  # cut out of everything shown
+    declarations: list[str] = field(default_factory=list)  # allow-list, spec, deselection in force
+    replay: str = ""
     started: float = field(default_factory=time.monotonic)
     outcomes: list[Outcome] = field(default_factory=list)
     untestable: str | None = None
@@ -56,6 +62,12 @@ class ContractReport:
         if not is_suite_item(item):
             return
         self._contract_nodeids.add(item.nodeid)
+        if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+            path, line, reason = report.longrepr
+            report.longrepr = (path, line, self.secrets.redact(reason))
+        elif report.longrepr is not None:  # what the terminal and the JUnit show, at every --tb
+            report.longrepr = self.secrets.redact(str(report.longrepr))
+        report.sections = [(title, self.secrets.redact(content)) for title, content in report.sections]
         error = call.excinfo.value if call.excinfo else None
         stop = _find(error, OutOfTime)
         if stop is not None and self.untestable is None:
@@ -65,6 +77,7 @@ class ContractReport:
         if report.failed and violations and all(self.ledger.is_allowed(v) for v in violations):
             report.outcome, report.longrepr = "passed", None  # an allowed deviation: kept in the ledger
         text = "" if not report.failed or violations else _short(str(error or "") or report.longreprtext)
+        text = self.secrets.redact(text)
         self._last_finding = (item.nodeid, violations, text)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -97,7 +110,7 @@ class ContractReport:
         if not self.outcomes:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(self.render(), encoding="utf-8")
+        self.path.write_text(self.secrets.redact(self.render()), encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.outcomes and self.untestable is None:
@@ -133,8 +146,9 @@ class ContractReport:
             f"# Contract report: the contract is {verdict}",
             "",
             f"- Target: {self.target}",
-            f"- Profile: {self.profile}; seed: {self.seed} (replay: `CONTRACT_SEED={self.seed} "
-            f"CONTRACT_PROFILE={self.profile} contract-test`, with the same target)",
+            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or 'contract-test'}`, with the same "
+            "target)",
+            f"- Declared: {'; '.join(self.declarations) or NOTHING_DECLARED}",
             f"- Finished: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC, "
             f"after {time.monotonic() - self.started:.1f} s",
             f"- Results: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped, "

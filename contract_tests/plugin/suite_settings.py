@@ -14,7 +14,8 @@ from pathlib import Path
 from contract_tests.plugin.allowances import parse_allowances
 from contract_tests.plugin.hypothesis_profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
 from contract_tests.registry.cross_answer_promises import PROMISES
-from contract_tests.registry.documented_rules import check_spec, use_spec
+from contract_tests.registry.documented_rules import check_spec, load_spec, use_spec
+from contract_tests.registry.finding_names import is_known_name
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.target.deployment import (
     DEFAULT_TIMEOUT_S,
@@ -129,11 +130,12 @@ def read_settings(options: Mapping[str, str | None], environ: Mapping[str, str],
         time_budget_s = (_positive("CONTRACT_TIME_BUDGET", run["time_budget"]) if run["time_budget"]
                          else DEFAULT_TIME_BUDGET_S)
         timeout_s = _positive("CONTRACT_TIMEOUT", run["timeout"]) if run["timeout"] else DEFAULT_TIMEOUT_S
-        allowed = parse_allowances(run["allow"], set(CHECKS) | set(PROMISES))
         spec_text = environ.get(SPEC_VARIABLE) or ""
         use_spec(Path(spec_text) if spec_text else None)
         if spec_text:
             check_spec(spec_text)
+        allowed = parse_allowances(run["allow"], set(CHECKS) | set(PROMISES),
+                                   lambda name: is_known_name(name, (), load_spec()))
         return SuiteSettings(
             report_path=report_path,
             junit_path=junit_path,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -11,9 +13,10 @@ import httpx
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
 from contract_tests.registry.response_checks import Allowances, NoAllowances, verify
+from contract_tests.registry.token_attacks import expires_at
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import DEFAULT_TIMEOUT_S, Target
-from contract_tests.target.pacing import Pacer
+from contract_tests.target.pacing import OutOfTime, Pacer
 from contract_tests.target.sessions import paced_httpx
 
 CONCURRENT_REQUESTS = 6  # at most this many requests in flight, where their order does not matter
@@ -23,7 +26,17 @@ Result = TypeVar("Result")
 def target_secrets(target: Target, reveal: bool = False) -> Secrets:
     """The target's tokens, shown as the variables that hold them (unless revealed)."""
     return Secrets(reveal=reveal).remembering(target.token, "CONTRACT_TOKEN").remembering(
-        target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN")
+        target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN").remembering(target.expired_token, "CONTRACT_EXPIRED_TOKEN")
+
+
+def expiry_problem(variable: str, token: str, now: float | None = None) -> str | None:
+    """Why a token cannot serve the run because it has expired (its `exp`, read without verifying it), or None."""
+    expires = expires_at(token)
+    moment = time.time() if now is None else now
+    if expires is None or expires > moment:
+        return None
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
 
 
 class ContractClient:
@@ -62,6 +75,11 @@ class ContractClient:
                                     expected="an answer within the timeout (CONTRACT_TIMEOUT)") from None
         exchange = Exchange.of(method, str(response.request.url), dict(response.request.headers),
                                response.status_code, dict(response.headers), response.content, self.secrets)
+        if response.status_code == 401 and self.target.token and self.target.token in str(headers or {}):
+            expired = expiry_problem("CONTRACT_TOKEN", self.target.token)
+            if expired is not None:
+                raise OutOfTime(expired.replace("expired at", "expired during the run, at") +
+                                " that lasts the run (the answers before it were judged)")
         if checked:
             self.verify(exchange)
         return exchange
