@@ -1,0 +1,147 @@
+"""Request sequences: a Hypothesis rule-based state machine whose steps are requests to the viewers endpoint.
+
+Each step asks for a page (any page, limit and search, as any caller), repeats an earlier request, or walks
+every page of a query in some order. After each step the registry's checks judge the answer, and
+`registry.sequences` judges it against the answers before it. Hypothesis shrinks a failure to the shortest
+sequence that still fails; the violation it raises names every request of that sequence, in order.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
+
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.checks import page_data, verify
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.rules import paging_rules
+from contract_tests.registry.sequences import (
+    ANONYMOUS,
+    FORBIDDEN,
+    GARBAGE,
+    VALID,
+    SequenceViolation,
+    Step,
+    in_sequence,
+    judge,
+)
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.stateful.replaying import shortest_sequence
+
+SEARCH_TERMS = (None, "a", "e", "an", "ay", "Ş", "İ", "", "zzzz")  # broad, narrow, Turkish, blank, none found
+MOST_PAGES_WALKED = 12  # a walk of more pages is left to the pagination tests
+
+
+def pages() -> st.SearchStrategy[int | None]:
+    """Mostly the first pages, where the viewers are; sometimes past the end or the default."""
+    return st.one_of(st.integers(1, 6), st.none(), st.integers(7, 60))
+
+
+def limits() -> st.SearchStrategy[int | None]:
+    maximum = paging_rules().max_limit
+    return st.one_of(st.sampled_from((1, 2, 3, 5, 7, 10, 20)), st.none(), st.integers(1, maximum))
+
+
+class ViewerRequestSequences(RuleBasedStateMachine):
+    """The endpoint as a state machine: the contract holds after every request, whatever came before."""
+
+    api: ClassVar[ViewersApi]
+    callers: ClassVar[tuple[str, ...]] = (VALID, ANONYMOUS, GARBAGE)
+    sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[Step] = []
+        self.found: SequenceViolation | None = None
+
+    def send(self, page: int | None, limit: int | None, search: str | None, caller: str = VALID) -> Step | None:
+        """One request and its judgement. The first violation is kept, and raised at teardown: a stateful target
+        may fail a sequence at another step each time it is replayed, but what Hypothesis draws must not depend
+        on the answers; once something failed, the steps left send nothing."""
+        if self.found is not None:
+            return None
+        params: dict[str, Any] = {name: value for name, value in (("page", page), ("limit", limit),
+                                                                   ("search", search)) if value is not None}
+        headers = {}
+        if caller == FORBIDDEN and self.api.target.forbidden_token:
+            headers = self.api.auth(self.api.target.forbidden_token)
+        elif caller == GARBAGE:
+            headers = {"Authorization": "Bearer garbage"}
+        exchange = self.api.viewers(params=params, headers=headers, authorised=caller in (VALID, FORBIDDEN),
+                                    checked=False)
+        step = Step(exchange, caller)
+        self.steps.append(step)
+        self.sent.append(exchange)
+        try:
+            verify(exchange)
+            self.found = judge(self.steps)
+        except ContractViolation as violation:
+            self.found = in_sequence(violation, [s.exchange for s in self.steps])
+        return step
+
+    def teardown(self) -> None:
+        if self.found is not None:
+            raise self.found
+
+    @precondition(lambda self: bool(self.steps))
+    @rule(which=st.integers(0, 2**16))
+    def repeat(self, which: int) -> None:
+        """Ask an earlier request of this sequence again (drawn as a number, so the draw does not depend on how
+        many requests the answers led to)."""
+        earlier = self.steps[which % len(self.steps)]
+        page, limit, search = earlier.query
+        self.send(_number(page), _number(limit), search, earlier.caller)
+
+    @rule(limit=st.sampled_from((1, 2, 3, 5, 7, 10, 20)), search=st.sampled_from(SEARCH_TERMS),
+          order=st.permutations(range(2, MOST_PAGES_WALKED + 1)))
+    def walk(self, limit: int, search: str | None, order: list[int]) -> None:
+        """Every page of a query at one limit, in an order Hypothesis picks (drawn before any answer, so that
+        what is drawn never depends on the target)."""
+        first = self.send(1, limit, search)
+        if first is None:
+            return
+        total_pages = ((page_data(first.exchange) or {}).get("pagination") or {}).get("totalPages")
+        if not isinstance(total_pages, int) or not 1 < total_pages <= MOST_PAGES_WALKED:
+            return
+        order = [page for page in order if page <= total_pages]
+        for page in order:
+            self.send(page, limit, search)  # judged by registry.sequences.walk_partitions at the last page
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def machine_for(api: ViewersApi, sent: list[Exchange] | None = None) -> type[ViewerRequestSequences]:
+    """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
+    callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
+
+    class BoundSequences(ViewerRequestSequences):
+        @rule(page=pages(), limit=limits(), search=st.sampled_from(SEARCH_TERMS), caller=st.sampled_from(callers))
+        def ask(self, page: int | None, limit: int | None, search: str | None, caller: str) -> None:
+            self.send(page, limit, search, caller)
+
+    BoundSequences.api = api
+    BoundSequences.sent = sent if sent is not None else []
+    BoundSequences.callers = callers
+    return BoundSequences
+
+
+def run_sequences(api: ViewersApi, settings: hypothesis_settings, sent: list[Exchange] | None = None) -> None:
+    """Explore request sequences against the target. A failure raises the shortest sequence that still fails
+    when replayed, preceded by the earlier requests (of `sent`: the run's requests so far) it was served.
+
+    Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
+    candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
+    a walk. The requests are shortened instead by replaying them (replaying.minimized)."""
+    log = sent if sent is not None else []
+    without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
+                                                              if phase is not Phase.shrink])
+    try:
+        run_state_machine_as_test(machine_for(api, log), settings=without_shrinking)
+    except SequenceViolation as violation:
+        raise shortest_sequence(violation, api, list(log)) from None
