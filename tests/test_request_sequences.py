@@ -15,7 +15,7 @@ from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.sequences import SequenceViolation
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.stateful.replaying import Reproducer, replay, reproducer_of
-from contract_tests.stateful.request_machine import run_sequences
+from contract_tests.stateful.request_machine import finding_key, run_sequences
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import LiveMock, start_mock, stop_mock
 
@@ -139,3 +139,29 @@ def test_a_reproducer_passes_on_a_correct_target(live_mock: LiveMock, tokens: tu
         api.close()
     assert found is None and [answer.status for answer in answers] == [200, 200]
     assert reproducer.curl_lines()[0].startswith('curl -sS -i -H "Authorization: Bearer $CONTRACT_TOKEN"')
+
+
+def test_a_seed_decides_the_sequences(live_mock: LiveMock, tokens: tuple[str, str]) -> None:
+    """The adapter over Hypothesis' state machine test (request_machine.seeded) still seeds it."""
+    api = client(live_mock, tokens)
+    runs = []
+    try:
+        for seed in (5, 5, 6):
+            sent: list[Exchange] = []
+            run_sequences(api, settings(exploring(4, 5), derandomize=False), sent, seed=seed)
+            runs.append([exchange.url for exchange in sent])
+    finally:
+        api.close()
+    assert runs[0] == runs[1] and runs[0] != runs[2] and len(runs[0]) > 4
+
+
+@pytest.mark.parametrize("fault_target", ["cache_ignores_caller"], indirect=True)
+def test_known_findings_do_not_stop_the_sequences(fault_target: LiveMock, tokens: tuple[str, str]) -> None:
+    api = client(fault_target, tokens)
+    try:
+        with pytest.raises(ContractViolation) as raised:
+            run_sequences(api, exploring(60))
+        known = {finding_key(raised.value)}
+        run_sequences(api, exploring(10), known=known)  # the same cause again: counted, not raised
+    finally:
+        api.close()

@@ -8,16 +8,19 @@ sequence that still fails; the violation it raises names every request of that s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from hypothesis import Phase
+from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, precondition, rule
 
 from contract_tests.deployment.target import ViewersApi
 from contract_tests.registry.checks import page_data, verify
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.finding_groups import shape_of
 from contract_tests.registry.rules import paging_rules
 from contract_tests.registry.sequences import (
     ANONYMOUS,
@@ -41,6 +44,12 @@ def pages() -> st.SearchStrategy[int | None]:
     return st.one_of(st.integers(1, 6), st.none(), st.integers(7, 60))
 
 
+def search_terms() -> st.SearchStrategy[str | None]:
+    """Terms that find many, few or none, Turkish letters, blanks, and any text at all."""
+    return st.one_of(st.sampled_from(SEARCH_TERMS), st.text(alphabet="aeiouçğışöüİIAEn ", min_size=1, max_size=4),
+                     st.text(max_size=8))
+
+
 def limits() -> st.SearchStrategy[int | None]:
     maximum = paging_rules().max_limit
     return st.one_of(st.sampled_from((1, 2, 3, 5, 7, 10, 20)), st.none(), st.integers(1, maximum))
@@ -52,6 +61,8 @@ class ViewerRequestSequences(RuleBasedStateMachine):
     api: ClassVar[ViewersApi]
     callers: ClassVar[tuple[str, ...]] = (VALID, ANONYMOUS, GARBAGE)
     sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
+    known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
+    seen_again: ClassVar[dict[tuple[str, str], int]]
 
     def __init__(self) -> None:
         super().__init__()
@@ -76,11 +87,18 @@ class ViewerRequestSequences(RuleBasedStateMachine):
         step = Step(exchange, caller)
         self.steps.append(step)
         self.sent.append(exchange)
+        found: SequenceViolation | None
         try:
             verify(exchange)
-            self.found = judge(self.steps)
+            found = judge(self.steps)
         except ContractViolation as violation:
-            self.found = in_sequence(violation, [s.exchange for s in self.steps])
+            found = in_sequence(violation, [s.exchange for s in self.steps])
+        if found is not None:
+            key = finding_key(found)
+            if key in self.known:
+                self.seen_again[key] = self.seen_again.get(key, 0) + 1
+            else:
+                self.found = found
         return step
 
     def teardown(self) -> None:
@@ -116,24 +134,41 @@ def _number(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
-def machine_for(api: ViewersApi, sent: list[Exchange] | None = None) -> type[ViewerRequestSequences]:
+def machine_for(api: ViewersApi, sent: list[Exchange] | None = None,
+                known: set[tuple[str, str]] | None = None) -> type[ViewerRequestSequences]:
     """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
     callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
 
     class BoundSequences(ViewerRequestSequences):
-        @rule(page=pages(), limit=limits(), search=st.sampled_from(SEARCH_TERMS), caller=st.sampled_from(callers))
+        @rule(page=pages(), limit=limits(), search=search_terms(), caller=st.sampled_from(callers))
         def ask(self, page: int | None, limit: int | None, search: str | None, caller: str) -> None:
             self.send(page, limit, search, caller)
 
     BoundSequences.api = api
     BoundSequences.sent = sent if sent is not None else []
     BoundSequences.callers = callers
+    BoundSequences.known = set() if known is None else known
+    BoundSequences.seen_again = {}
     return BoundSequences
 
 
-def run_sequences(api: ViewersApi, settings: hypothesis_settings, sent: list[Exchange] | None = None) -> None:
+def finding_key(violation: ContractViolation) -> tuple[str, str]:
+    """A finding's name and the shape of what came back: one root cause."""
+    return violation.check, shape_of(violation.received, violation.exchange.status if violation.exchange else None)
+
+
+def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
+    """The state machine's test with its own seed (a campaign's rounds each explore anew). The one use of
+    hypothesis.seed on the test that get_state_machine_test builds; tests/test_request_sequences.py checks
+    that a seed still decides the requests."""
+    return test if seed is None else hypothesis_seed(seed)(test)
+
+
+def run_sequences(api: ViewersApi, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
+                  seed: int | None = None, known: set[tuple[str, str]] | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
     when replayed, preceded by the earlier requests (of `sent`: the run's requests so far) it was served.
+    Findings in `known` (name, shape) are not raised again.
 
     Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
     candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
@@ -142,6 +177,6 @@ def run_sequences(api: ViewersApi, settings: hypothesis_settings, sent: list[Exc
     without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
                                                               if phase is not Phase.shrink])
     try:
-        run_state_machine_as_test(machine_for(api, log), settings=without_shrinking)
+        seeded(get_state_machine_test(machine_for(api, log, known), settings=without_shrinking), seed)()
     except SequenceViolation as violation:
         raise shortest_sequence(violation, api, list(log)) from None
