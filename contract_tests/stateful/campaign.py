@@ -1,0 +1,89 @@
+"""Campaigns: request sequences explored round after round until a deadline, each new finding told at once.
+
+A lane runs the state machine with a new seed each round; a finding ends its round, is told (written,
+printed) and joins the findings it will not stop for again, so that later rounds look for others. Several
+lanes (one per worker) explore at once; the report merges what they found by root cause.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from hypothesis import settings as hypothesis_settings
+
+from contract_tests.deployment.target import ViewersApi
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.stateful.request_machine import finding_key, run_sequences
+
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+LONGEST_S = 7 * 24 * 3600
+PROGRESS_EVERY_S = 30.0
+
+
+def parse_duration(variable: str, text: str) -> float:
+    """Seconds from `90`, `90s`, `10m`, `2h`, `1h30m`; ValueError naming the variable and the value."""
+    given = text.strip().lower()
+    if given.isdigit():
+        seconds = float(given)
+    else:
+        match = _DURATION.fullmatch(given)
+        if not given or match is None or not any(match.groups()):
+            raise ValueError(f"{variable} has value {text!r}: not a duration (e.g. 90s, 10m, 2h, 1h30m)")
+        hours, minutes, secs = (int(part or 0) for part in match.groups())
+        seconds = float(hours * 3600 + minutes * 60 + secs)
+    if not 0 < seconds <= LONGEST_S:
+        raise ValueError(f"{variable} has value {text!r}: a duration from 1 s to 7 days (e.g. 10m, 2h)")
+    return seconds
+
+
+def clock_text(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+
+
+@dataclass
+class Lane:
+    """One explorer of a campaign."""
+
+    api: ViewersApi
+    settings: hypothesis_settings  # of one round
+    seed: int
+    deadline: float  # time.monotonic() at which to stop
+    name: str = "lane 1"
+    tell: Callable[[str], None] = lambda line: None  # progress lines, as they come
+    on_finding: Callable[[ContractViolation], None] = lambda violation: None
+    sent: list[Exchange] = field(default_factory=list)
+    findings: list[ContractViolation] = field(default_factory=list)
+    rounds: int = 0
+    clock: Callable[[], float] = time.monotonic
+
+    def run(self) -> list[ContractViolation]:
+        """Explore until the deadline; the findings, one per root cause, in the order found."""
+        known: set[tuple[str, str]] = set()
+        started = last_told = self.clock()
+        while self.clock() < self.deadline:
+            self.rounds += 1
+            try:
+                run_sequences(self.api, self.settings, self.sent, seed=self.seed * 100_003 + self.rounds,
+                              known=known)
+            except ContractViolation as violation:
+                key = finding_key(violation)
+                if key not in known:
+                    known.add(key)
+                    self.findings.append(violation)
+                    self.on_finding(violation)
+                    self.tell(f"contract campaign {self.name}: new finding {violation.check}: {violation.problem} "
+                              f"({len(getattr(violation, 'sequence', ())) or 1} request(s) reproduce it)")
+            now = self.clock()
+            if now - last_told >= PROGRESS_EVERY_S or now >= self.deadline:
+                last_told = now
+                self.tell(f"contract campaign {self.name}: {clock_text(now - started)} of "
+                          f"{clock_text(self.deadline - started)}, {self.rounds} rounds, {len(self.sent)} requests, "
+                          f"{len(self.findings)} finding(s)")
+            if len(self.sent) > 5_000:
+                del self.sent[: len(self.sent) - 5_000]  # the reproducers look back this far at most
+        return self.findings
