@@ -14,6 +14,7 @@ WORKDIR /src
 COPY pyproject.toml setup.py MANIFEST.in README.md openapi.yaml requirements.lock ./
 COPY mockserver mockserver
 COPY contract_tests contract_tests
+COPY contract_proxy contract_proxy
 RUN pip wheel --no-cache-dir --disable-pip-version-check --no-deps --wheel-dir /wheels . \
     && cp requirements.lock /wheels/
 

@@ -71,7 +71,7 @@ def latency(bearer: str, rounds: int, seconds: int, folder: Path) -> list[str]:
     mock_port, proxy_port = free_port(), free_port()
     mock = Server("mock", [sys.executable, "-m", "mockserver", "--port", str(mock_port)],
                   f"http://127.0.0.1:{mock_port}{VIEWERS}", {"Authorization": f"Bearer {bearer}"}, REPO)
-    proxy = Server("proxy", [sys.executable, "-m", "contract_tests.proxy", "--upstream",
+    proxy = Server("proxy", [sys.executable, "-m", "contract_proxy", "--upstream",
                              f"http://127.0.0.1:{mock_port}", "--port", str(proxy_port)],
                    f"http://127.0.0.1:{proxy_port}{VIEWERS}", {"Authorization": f"Bearer {bearer}"}, REPO)
     mock.start()

@@ -16,22 +16,30 @@ import json
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
 import yaml
 
-from benchmarks.measure import Latencies, hostile_latencies, large_stream_latencies
+from benchmarks.benchmarks_page import write_chart, write_report
+from benchmarks.measure import hostile_latencies, large_stream_latencies
 from benchmarks.processes import Server, cpu_seconds, free_port, peak_rss_mib, rss_mib
-from benchmarks.report import write_chart, write_report
-from benchmarks.wrk import WrkResult, ensure_wrk, run_wrk
+from benchmarks.results import (
+    BARE_GRANIAN,
+    BARE_UVICORN,
+    MINIMAL,
+    MOCK_ONE,
+    MOCK_TWO,
+    MOCK_UVICORN,
+    Results,
+    Throughput,
+)
+from benchmarks.wrk import ensure_wrk, run_wrk
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_STREAM = "64d15f9e2e6c8f4d5a123456"
@@ -41,64 +49,6 @@ PRISM_VERSION = "5.16.0"
 PRISM_DIR = REPO / "benchmarks" / "tools" / "prism"
 RESULTS = REPO / "benchmarks" / "results" / "latest.json"  # raw figures of the last full run (not committed)
 CHART = REPO / "benchmarks" / "throughput.png"
-# The throughput rows; report.py reads the same names.
-MOCK_ONE = "mock, 1 worker (Granian)"
-MOCK_TWO = "mock, 2 workers (Granian)"
-MOCK_UVICORN = "mock, 1 worker (uvicorn)"
-MINIMAL = "minimal Connexion (Granian)"
-BARE_GRANIAN = "bare endpoint (Granian)"
-BARE_UVICORN = "bare endpoint (uvicorn)"
-
-
-@dataclass
-class Throughput:
-    name: str
-    rounds: list[WrkResult] = field(default_factory=list)
-    cores: list[float] = field(default_factory=list)  # CPU seconds of the server's processes per second, each round
-    ready_seconds: float = 0.0
-    peak_rss_mib: float = 0.0
-
-    def median(self, attribute: str) -> float:
-        return float(statistics.median(getattr(r, attribute) for r in self.rounds))
-
-    @property
-    def errors(self) -> int:
-        return sum(r.errors for r in self.rounds)
-
-
-@dataclass
-class Results:
-    command: str
-    machine: dict[str, str]
-    connections: int
-    seconds: int
-    throughput: dict[str, Throughput] = field(default_factory=dict)
-    startup: dict[str, list[float]] = field(default_factory=dict)
-    scale: dict[str, float] = field(default_factory=dict)
-    scale_latencies: list[Latencies] = field(default_factory=list)
-    hostile: list[Latencies] = field(default_factory=list)
-    soak: dict[str, float] = field(default_factory=dict)
-    suite_seconds: dict[str, float] = field(default_factory=dict)
-    schemathesis: dict[str, str] = field(default_factory=dict)
-
-
-    def save(self, path: Path) -> None:
-        """The raw figures, so that a report can be written again without measuring again."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path) -> Results:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        raw["throughput"] = {name: Throughput(name=t["name"], rounds=[WrkResult(**r) for r in t["rounds"]],
-                                              cores=t.get("cores", []), ready_seconds=t["ready_seconds"],
-                                              peak_rss_mib=t["peak_rss_mib"])
-                             for name, t in raw["throughput"].items()}
-        raw["scale_latencies"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["scale_latencies"]]
-        raw["hostile"] = [Latencies(**{**m, "statuses": tuple(m["statuses"])}) for m in raw["hostile"]]
-        return cls(**raw)
-
-
 def machine() -> dict[str, str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import expect_status
+from contract_tests.registry.response_checks import expect_status
+from contract_tests.target.viewers_client import ContractClient
 
 
 def b64url(data: bytes) -> str:
@@ -38,37 +38,37 @@ def forged_claims(token: str) -> str:
     return f"{head}.{b64url(json.dumps(claims).encode())}.{signature}"
 
 
-def test_no_token_is_401(api: ViewersApi) -> None:
+def test_no_token_is_401(api: ContractClient) -> None:
     expect_status("auth_required", api.viewers(authorised=False), 401, "a request without a token is refused")
 
 
 @pytest.mark.parametrize("header", ["Bearer garbage", "Bearer", "Basic dXNlcjpwYXNz", "Bearer a.b.c"])
-def test_garbage_credentials_are_401(api: ViewersApi, header: str) -> None:
+def test_garbage_credentials_are_401(api: ContractClient, header: str) -> None:
     exchange = api.viewers(headers={"Authorization": header}, authorised=False)
     expect_status("auth_rejects_garbage", exchange, 401, f"the credentials {header!r} are refused")
 
 
-def test_tampered_signature_is_401(api: ViewersApi) -> None:
+def test_tampered_signature_is_401(api: ContractClient) -> None:
     exchange = api.viewers(headers=api.auth(tampered(api.target.token)))
     expect_status("auth_verifies_signature", exchange, 401, "the valid token with a changed signature is refused")
 
 
-def test_changed_claims_are_401(api: ViewersApi) -> None:
+def test_changed_claims_are_401(api: ContractClient) -> None:
     exchange = api.viewers(headers=api.auth(forged_claims(api.target.token)))
     expect_status("auth_verifies_signature", exchange, 401, "the valid token with changed claims is refused")
 
 
-def test_alg_none_is_401(api: ViewersApi) -> None:
+def test_alg_none_is_401(api: ContractClient) -> None:
     exchange = api.viewers(headers=api.auth(unsigned(api.target.token)))
     expect_status("auth_rejects_alg_none", exchange, 401, "the valid token re-encoded with alg none is refused")
 
 
-def test_forbidden_user_is_403(api: ViewersApi) -> None:
+def test_forbidden_user_is_403(api: ContractClient) -> None:
     if not api.target.forbidden_token:
         pytest.skip("no CONTRACT_FORBIDDEN_TOKEN: the 403 is not checked")
     exchange = api.viewers(headers=api.auth(api.target.forbidden_token))
     expect_status("auth_forbidden", exchange, 403, "a user who may not read the stream is refused with 403")
 
 
-def test_valid_token_is_accepted(api: ViewersApi) -> None:
+def test_valid_token_is_accepted(api: ContractClient) -> None:
     expect_status("auth_accepts_valid", api.viewers(), 200, "the valid token reads the stream")

@@ -4,39 +4,39 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import expect_status, verify
+from contract_tests.registry.response_checks import expect_status
+from contract_tests.target.viewers_client import ContractClient
 
 UNKNOWN_STREAM = "0123456789abcdef01234567"
 
 
-def test_success_envelope(api: ViewersApi) -> None:
+def test_success_envelope(api: ContractClient) -> None:
     exchange = api.viewers()
     expect_status("success_envelope", exchange, 200, "a valid request for a live stream is answered with 200")
-    verify(exchange, ["envelope_shape", "envelope_success", "envelope_status_code", "envelope_timestamp"])
+    api.verify(exchange, ["envelope_shape", "envelope_success", "envelope_status_code", "envelope_timestamp"])
 
 
-def test_400_envelope(api: ViewersApi) -> None:
+def test_400_envelope(api: ContractClient) -> None:
     exchange = api.viewers(params={"page": "0"})
     expect_status("error_envelope_400", exchange, 400, "page=0 is answered with 400")
-    verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
+    api.verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
 
 
-def test_401_envelope(api: ViewersApi) -> None:
+def test_401_envelope(api: ContractClient) -> None:
     exchange = api.viewers(authorised=False)
     expect_status("error_envelope_401", exchange, 401, "a request without a token is answered with 401")
-    verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
+    api.verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
 
 
-def test_403_envelope(api: ViewersApi) -> None:
+def test_403_envelope(api: ContractClient) -> None:
     if not api.target.forbidden_token:
         pytest.skip("no CONTRACT_FORBIDDEN_TOKEN: the 403 envelope is not checked")
     exchange = api.viewers(headers=api.auth(api.target.forbidden_token))
     expect_status("error_envelope_403", exchange, 403, "a user who may not read the stream is answered with 403")
-    verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
+    api.verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
 
 
-def test_404_envelope(api: ViewersApi) -> None:
+def test_404_envelope(api: ContractClient) -> None:
     exchange = api.viewers(UNKNOWN_STREAM)
     expect_status("error_envelope_404", exchange, 404, "an unknown stream is answered with 404")
-    verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])
+    api.verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])

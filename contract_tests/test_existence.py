@@ -6,8 +6,8 @@ from functools import partial
 
 import pytest
 
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import expect_status
+from contract_tests.registry.response_checks import expect_status
+from contract_tests.target.viewers_client import ContractClient
 
 
 def unknown_ids(known: str) -> list[str]:
@@ -16,19 +16,19 @@ def unknown_ids(known: str) -> list[str]:
     return [candidate for candidate in candidates if candidate.lower() != known.lower()]
 
 
-def test_unknown_streams_are_404(api: ViewersApi) -> None:
+def test_unknown_streams_are_404(api: ContractClient) -> None:
     stream_ids = unknown_ids(api.target.stream_id)
     for stream_id, exchange in zip(stream_ids, api.gather([partial(api.viewers, i) for i in stream_ids]), strict=True):
         expect_status("unknown_stream", exchange, 404, f"the unknown stream {stream_id} is not found")
 
 
-def test_ended_stream_is_404(api: ViewersApi) -> None:
+def test_ended_stream_is_404(api: ContractClient) -> None:
     if not api.target.ended_stream_id:
         pytest.skip("no CONTRACT_ENDED_STREAM_ID: the ended stream is not checked")
     expect_status("ended_stream", api.viewers(api.target.ended_stream_id), 404, "a stream that has ended is not found")
 
 
 @pytest.mark.parametrize("stream_id", ["xyz", "0" * 23, "0" * 25, "g" * 24, "%00", "..", "null", "%2e%2e"])
-def test_malformed_ids_are_400_never_5xx(api: ViewersApi, stream_id: str) -> None:
+def test_malformed_ids_are_400_never_5xx(api: ContractClient, stream_id: str) -> None:
     expect_status("malformed_stream_id", api.viewers(stream_id), {400, 404},
                   f"the malformed id {stream_id!r} is refused with 400 (404 where the router cannot match it)")

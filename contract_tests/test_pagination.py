@@ -7,17 +7,18 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.deployment.profiles import SuiteProfile
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import expect_status, fail
-from contract_tests.registry.churn import Attempt, audience_shrinks, changes_across, settle
+from contract_tests.plugin.hypothesis_profiles import SuiteProfile
+from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.churn_tolerance import Attempt, audience_shrinks, changes_across, settle
+from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.rules import paging_rules
+from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.registry.walking import limits_for, partition_attempt
+from contract_tests.target.page_walks import limits_for, partition_attempt
+from contract_tests.target.viewers_client import ContractClient
 
 
-def test_documented_defaults(api: ViewersApi) -> None:
+def test_documented_defaults(api: ContractClient) -> None:
     rules = paging_rules()
     exchange = api.viewers()
     pagination = exchange.body["data"]["pagination"]
@@ -27,7 +28,7 @@ def test_documented_defaults(api: ViewersApi) -> None:
              expected=f"currentPage={rules.default_page}, itemsPerPage={rules.default_limit}")
 
 
-def test_full_last_and_past_the_end_pages(api: ViewersApi, audience_size: int) -> None:
+def test_full_last_and_past_the_end_pages(api: ContractClient, audience_size: int, ledger: Ledger) -> None:
     limit = max(1, min(paging_rules().max_limit, audience_size - 1)) if audience_size > 1 else 1
 
     def attempt() -> Attempt:
@@ -44,7 +45,7 @@ def test_full_last_and_past_the_end_pages(api: ViewersApi, audience_size: int) -
                                              expected="an empty list", exchange=past), changes_across([first, past]))
         return Attempt(None, 0)
 
-    settle("pagination_past_the_end", attempt)
+    settle("pagination_past_the_end", attempt, notes=ledger)
 
 
 def _moved(exchange: Exchange) -> ContractViolation:
@@ -52,14 +53,15 @@ def _moved(exchange: Exchange) -> ContractViolation:
                              received="a full page", expected="an empty page", exchange=exchange)
 
 
-def test_walking_every_page_yields_every_viewer_once(api: ViewersApi, audience_size: int,
-                                                    suite_profile: SuiteProfile) -> None:
+def test_walking_every_page_yields_every_viewer_once(api: ContractClient, audience_size: int,
+                                                    suite_profile: SuiteProfile, ledger: Ledger) -> None:
     for limit in limits_for(audience_size, suite_profile.walk_limits, suite_profile.walk_pages):
         settle(f"pagination_partition at limit {limit}",
-               partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages))
+               partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages),
+               notes=ledger)
 
 
-def test_limits_agree_on_the_order(api: ViewersApi) -> None:
+def test_limits_agree_on_the_order(api: ContractClient, ledger: Ledger) -> None:
     limit = paging_rules().max_limit
 
     def attempt() -> Attempt:
@@ -75,17 +77,17 @@ def test_limits_agree_on_the_order(api: ViewersApi) -> None:
             received=f"limit 7 pages 1-4: {small[:8]}...", expected=f"the order at limit {limit}: {reference[:8]}...",
             exchange=small_pages[0]), changes, explained=changes > 0)
 
-    settle("pagination_stable_order", attempt)
+    settle("pagination_stable_order", attempt, notes=ledger)
 
 
 @given(page=st.integers(1, 60), limit=st.integers(1, 100))
-def test_any_page_keeps_the_arithmetic(api: ViewersApi, page: int, limit: int) -> None:
+def test_any_page_keeps_the_arithmetic(api: ContractClient, page: int, limit: int) -> None:
     """Every answer passes the registry's pagination checks (echo, arithmetic, page length, audience total)."""
     expect_status("pagination_any_page", api.viewers(params={"page": page, "limit": limit}), 200,
                   "any page and limit in range is answered with 200")
 
 
-def test_participant_audience_total_is_stable_across_searches(api: ViewersApi) -> None:
+def test_participant_audience_total_is_stable_across_searches(api: ContractClient, ledger: Ledger) -> None:
     queries: list[dict[str, Any]] = [{}, {"page": 2}, {"limit": 3}, {"search": "a"}, {"search": "zzzzzz-none"}, {}]
 
     def attempt() -> Attempt:
@@ -100,4 +102,4 @@ def test_participant_audience_total_is_stable_across_searches(api: ViewersApi) -
                                       exchange=shrink[1] if shrink else answers[-1])
         return Attempt(violation, max(totals) - min(totals), explained=shrink is None)
 
-    settle("pagination_audience_total_stable", attempt)
+    settle("pagination_audience_total_stable", attempt, notes=ledger)

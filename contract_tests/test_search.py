@@ -9,27 +9,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contract_tests.deployment.profiles import SuiteProfile
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import expect_status
-from contract_tests.registry.churn import Attempt, changes_across, settle
-from contract_tests.registry.readings import matches_a_reading, may_be_no_filter
-from contract_tests.registry.rules import is_blank, paging_rules
+from contract_tests.plugin.hypothesis_profiles import SuiteProfile
+from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.churn_tolerance import Attempt, changes_across, settle
+from contract_tests.registry.documented_rules import is_blank, paging_rules
+from contract_tests.registry.open_readings import matches_a_reading, may_be_no_filter
+from contract_tests.registry.response_checks import expect_status
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.registry.walking import partition_attempt
+from contract_tests.target.page_walks import partition_attempt
+from contract_tests.target.viewers_client import ContractClient
 
 METACHARACTERS = [".*", ".", "^", "$", "[", "(", ")", "\\", "|", "+", "?", "{1}", "%", "_", "*", "a.*z",
                   '{"$ne": null}', "$where", "';--", "%00", "\x00"]
 CASE_CHANGES = {"upper": str.upper, "lower": str.lower, "swapcase": str.swapcase}
 
 
-def sample_viewers(api: ViewersApi, count: int = 5) -> list[dict[str, Any]]:
+def sample_viewers(api: ContractClient, count: int = 5) -> list[dict[str, Any]]:
     viewers = api.viewers(params={"limit": paging_rules().max_limit}).body["data"]["list"]
     step = max(1, len(viewers) // count)
     return list(viewers[::step][:count])
 
 
-def finds(api: ViewersApi, term: str, viewer_id: str, max_pages: int) -> bool:
+def finds(api: ContractClient, term: str, viewer_id: str, max_pages: int) -> bool:
     limit = paging_rules().max_limit
     for page in range(1, max_pages + 1):
         data = api.viewers(params={"search": term, "limit": limit, "page": page}).body["data"]
@@ -40,12 +41,12 @@ def finds(api: ViewersApi, term: str, viewer_id: str, max_pages: int) -> bool:
     return False
 
 
-def still_present(api: ViewersApi, viewer_id: str, max_pages: int = 30) -> bool:
+def still_present(api: ContractClient, viewer_id: str, max_pages: int = 30) -> bool:
     """Whether the viewer is still in the audience (it may have left since it was sampled)."""
     return finds(api, "", viewer_id, max_pages)
 
 
-def completeness_attempt(api: ViewersApi, field: str, change: str) -> Attempt:
+def completeness_attempt(api: ContractClient, field: str, change: str) -> Attempt:
     """Search 3 freshly sampled viewers by their own field; a miss counts only if the viewer is still there."""
     viewers = [v for v in sample_viewers(api, 3) if not is_blank(CASE_CHANGES[change](v[field]))]
     found = api.gather([partial(finds, api, CASE_CHANGES[change](v[field]), v["_id"], 30) for v in viewers])
@@ -65,11 +66,12 @@ def completeness_attempt(api: ViewersApi, field: str, change: str) -> Attempt:
 
 @pytest.mark.parametrize("field", ["name", "surname", "username"])
 @pytest.mark.parametrize("change", list(CASE_CHANGES))
-def test_a_viewer_is_found_by_its_own_names_in_any_case(api: ViewersApi, field: str, change: str) -> None:
-    settle(f"search_completeness by {field} ({change})", lambda: completeness_attempt(api, field, change))
+def test_a_viewer_is_found_by_its_own_names_in_any_case(api: ContractClient, field: str, change: str,
+                                                        ledger: Ledger) -> None:
+    settle(f"search_completeness by {field} ({change})", lambda: completeness_attempt(api, field, change), notes=ledger)
 
 
-def test_a_part_of_a_name_finds_the_viewer(api: ViewersApi) -> None:
+def test_a_part_of_a_name_finds_the_viewer(api: ContractClient, ledger: Ledger) -> None:
     def attempt() -> Attempt:
         for viewer in sample_viewers(api, 3):
             surname = viewer["surname"]
@@ -83,16 +85,17 @@ def test_a_part_of_a_name_finds_the_viewer(api: ViewersApi) -> None:
                 exchange=api.viewers(params={"search": term})), int(left), left)
         return Attempt(None, 0)
 
-    settle("search_completeness by a part of a surname", attempt)
+    settle("search_completeness by a part of a surname", attempt, notes=ledger)
 
 
 @pytest.mark.parametrize("term", ["a", "e", "ş"])
-def test_search_totals_agree_with_walking_its_pages(api: ViewersApi, term: str) -> None:
+def test_search_totals_agree_with_walking_its_pages(api: ContractClient, term: str, ledger: Ledger) -> None:
     settle(f"search_totals for {term!r}",
-           partition_attempt(api, "search_totals", limit=paging_rules().max_limit, search=term, max_pages=40))
+           partition_attempt(api, "search_totals", limit=paging_rules().max_limit, search=term, max_pages=40),
+           notes=ledger)
 
 
-def test_blank_search_is_no_filter(api: ViewersApi) -> None:
+def test_blank_search_is_no_filter(api: ContractClient, ledger: Ledger) -> None:
     for term in ("", " ", "   "):
         def attempt(term: str = term) -> Attempt:
             before = api.viewers()
@@ -108,24 +111,24 @@ def test_blank_search_is_no_filter(api: ViewersApi) -> None:
                 expected=f"the whole audience: {totals[0]} just before, {totals[2]} just after", exchange=blank),
                 changes, explained=changes > 0)
 
-        settle(f"search_blank for {term!r}", attempt)
+        settle(f"search_blank for {term!r}", attempt, notes=ledger)
 
 
 @pytest.mark.parametrize("term", METACHARACTERS)
-def test_metacharacters_are_plain_characters(api: ViewersApi, term: str) -> None:
+def test_metacharacters_are_plain_characters(api: ContractClient, term: str) -> None:
     exchange = api.viewers(params={"search": term})
     expect_status("search_literal", exchange, {200, 400}, f"the search {term!r} is answered, never with a 5xx")
     # Soundness (no result without the literal term) is held by search_soundness on the answer.
 
 
 @pytest.mark.parametrize("term", ["0 ", " a", "e ", "\u00a0ay", "a\ufeff"])
-def test_spaces_around_a_term_are_kept_or_trimmed(api: ViewersApi, term: str) -> None:
+def test_spaces_around_a_term_are_kept_or_trimmed(api: ContractClient, term: str) -> None:
     """The documentation leaves it open: search_soundness accepts the term as sent or trimmed, nothing else."""
     exchange = api.viewers(params={"search": term, "limit": paging_rules().max_limit})
     expect_status("search_any_term", exchange, {200, 400}, f"the search {term!r} is answered, never with a 5xx")
 
 
-def test_a_very_long_term_is_answered(api: ViewersApi, suite_profile: SuiteProfile) -> None:
+def test_a_very_long_term_is_answered(api: ContractClient, suite_profile: SuiteProfile) -> None:
     lengths = (1_000, suite_profile.longest_search_term)
     answers = api.gather([partial(api.viewers, params={"search": "ab" * (length // 2)}) for length in lengths])
     for length, exchange in zip(lengths, answers, strict=True):
@@ -141,7 +144,7 @@ search_terms = st.one_of(
 
 
 @given(term=search_terms)
-def test_any_term_is_answered_soundly(api: ViewersApi, term: str) -> None:
+def test_any_term_is_answered_soundly(api: ContractClient, term: str) -> None:
     exchange = api.viewers(params={"search": term, "limit": paging_rules().max_limit})
     expect_status("search_any_term", exchange, {200, 400}, f"the search {term!r} is answered, never with a 5xx")
     if exchange.status == 200:

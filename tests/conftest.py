@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.deployment.target import stop_process
+from contract_tests.target.bundled_mock import stop_process
 from mockserver.core.auth import mint_token
 from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
 from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings

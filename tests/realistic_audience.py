@@ -17,7 +17,7 @@ SURNAMES = ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Öztürk", "Doe", "
 
 
 @dataclass(frozen=True)
-class Viewer:
+class AudienceMember:
     id: str
     name: str
     surname: str
@@ -42,7 +42,7 @@ class Viewer:
                 "joinedAt": joined.isoformat(timespec="milliseconds").replace("+00:00", "Z")}
 
 
-def _newest_first(viewer: Viewer) -> tuple[int, str]:
+def _newest_first(viewer: AudienceMember) -> tuple[int, str]:
     return -viewer.joined_ms, viewer.id
 
 
@@ -54,23 +54,23 @@ class LiveAudience:
         self._lock = threading.Lock()
         self._serial = 0
         self._clock_ms = 1_771_410_600_000
-        self.viewers: list[Viewer] = []
+        self.viewers: list[AudienceMember] = []
         self.participants = 0
         self.viewers = [self._new_viewer(same_second=self._random.random() < 0.4) for _ in range(size)]
         self.viewers.sort(key=_newest_first)
         self.participants = size + size // 3  # with the people who took part earlier and left
 
-    def _new_viewer(self, same_second: bool) -> Viewer:
+    def _new_viewer(self, same_second: bool) -> AudienceMember:
         self._serial += 1
         if not same_second:
             self._clock_ms += self._random.randint(1, 9) * 1000
         name, surname = self._random.choice(FIRST_NAMES), self._random.choice(SURNAMES)
         viewer_id = f"{0x6722000000000000 + self._serial * 7919:024x}"
         username = f"{name.lower()}{self._serial}"
-        return Viewer(viewer_id, name, surname, username, self._clock_ms, self._random.randint(0, 5000),
+        return AudienceMember(viewer_id, name, surname, username, self._clock_ms, self._random.randint(0, 5000),
                       self._random.randint(0, 800), self._random.random() < 0.8)
 
-    def _add(self, viewer: Viewer) -> None:
+    def _add(self, viewer: AudienceMember) -> None:
         bisect.insort(self.viewers, viewer, key=_newest_first)
         self.participants += 1
 
@@ -83,12 +83,12 @@ class LiveAudience:
             if len(self.viewers) > 2:
                 self.viewers.pop(self._random.randrange(len(self.viewers)))
 
-    def snapshot(self) -> tuple[list[Viewer], int]:
+    def snapshot(self) -> tuple[list[AudienceMember], int]:
         with self._lock:
             return list(self.viewers), self.participants
 
 
-class Churn:
+class AudienceChurn:
     """Joins and leaves at about `per_second` events a second, in a thread of its own."""
 
     def __init__(self, audience: LiveAudience, per_second: float, seed: int = 1) -> None:

@@ -35,7 +35,7 @@ from starlette.routing import Route
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID
 from mockserver.core.search import fold
 from mockserver.settings import DEVELOPMENT_SECRET
-from tests.realistic_audience import Churn, LiveAudience, Viewer
+from tests.realistic_audience import AudienceChurn, AudienceMember, LiveAudience
 
 FAULTS = ("repeat_last_viewer", "write_succeeds", "options_500", "persistent_5xx")
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
@@ -155,7 +155,7 @@ class Deployment:
                 "participantAudienceTotal": participants}
         return self.answer(request, 200, data)
 
-    def listed(self, viewers: list[Viewer], page: int, limit: int) -> list[Viewer]:
+    def listed(self, viewers: list[AudienceMember], page: int, limit: int) -> list[AudienceMember]:
         start = (page - 1) * limit
         listed = viewers[start:start + limit]
         if self.options.fault == "repeat_last_viewer" and page > 1 and listed:
@@ -188,7 +188,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     options = parse(argv)
     app = create_app(options)
-    churn = Churn(app.state.deployment.audience, options.churn)
+    churn = AudienceChurn(app.state.deployment.audience, options.churn)
     churn.start()
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

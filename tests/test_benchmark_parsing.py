@@ -43,7 +43,7 @@ def test_output_without_figures_is_refused() -> None:
 
 
 def test_the_report_keeps_the_sections_other_benchmark_scripts_wrote(tmp_path: Path) -> None:
-    from benchmarks.report import kept_sections
+    from benchmarks.benchmarks_page import kept_sections
 
     path = tmp_path / "BENCHMARKS.md"
     path.write_text("# old\n<!-- proxy-and-record:start -->\n## proxy\nrow\n<!-- proxy-and-record:end -->\n"

@@ -7,8 +7,9 @@ import time
 import pytest
 from hypothesis import HealthCheck, settings
 
-from contract_tests.deployment.target import Target, ViewersApi
 from contract_tests.stateful.campaign import Lane, parse_duration
+from contract_tests.target.deployment import Target
+from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import start_mock, stop_mock
 from tests.test_request_sequences import _token
@@ -30,7 +31,7 @@ def test_anything_else_is_one_line_naming_the_value(text: str) -> None:
 
 def test_a_lane_explores_until_its_deadline_and_tells_each_finding_once() -> None:
     mock = start_mock(module="tests.faulty_target", prefix=["cache_ignores_caller"])
-    api = ViewersApi(Target(mock.base_url, _token(), EXAMPLE_STREAM_ID, _token("--forbidden")))
+    api = ContractClient(Target(mock.base_url, _token(), EXAMPLE_STREAM_ID, _token("--forbidden")))
     told: list[str] = []
     try:
         lane = Lane(api, settings(max_examples=8, stateful_step_count=8, deadline=None, database=None,

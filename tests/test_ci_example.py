@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.built_distribution import REPO, built_distribution, clean_environment, fresh_venv
 from tests.conftest import LiveMock, start_mock, stop_mock
-from tests.distribution import REPO, built_distribution, clean_environment, fresh_venv
 
 WORKFLOW = REPO / "docs" / "github-actions-contract.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

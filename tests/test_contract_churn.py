@@ -7,10 +7,16 @@ from typing import Any
 
 import pytest
 
-from contract_tests.registry.churn import Attempt, audience_shrinks, changes_across, partition_findings, settle
+from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.churn_tolerance import (
+    Attempt,
+    audience_shrinks,
+    changes_across,
+    partition_findings,
+    settle,
+)
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.registry.walking import Walk, judge_walk
-from contract_tests.reporting.ledger import LEDGER
+from contract_tests.target.page_walks import Walk, judge_walk
 
 URL = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
 
@@ -77,10 +83,10 @@ def test_settle_fails_when_two_tries_show_more_than_churn() -> None:
         settle("p", tries(Attempt(violation(), 0), Attempt(violation(), 2, True), Attempt(violation(), 0)))
 
 
-def test_settle_warns_when_the_audience_keeps_moving(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(LEDGER, "not_verifiable", [])  # the ledger is the process's: keep the suite's report clean
+def test_settle_warns_when_the_audience_keeps_moving() -> None:
+    ledger = Ledger()
     verdict = settle("pagination_partition at limit 7",
-                     tries(*[Attempt(violation(), 3, True)] * 3))
+                     tries(*[Attempt(violation(), 3, True)] * 3), notes=ledger)
     assert not verdict.verified
     assert ("pagination_partition at limit 7: not verifiable: the audience changed 9 times during the walk "
-            "(3 tries)") in LEDGER.not_verifiable
+            "(3 tries)") in ledger.not_verifiable

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.command import SUITE_DIR, names_the_suite, pytest_arguments
+from contract_tests.plugin.command import SUITE_DIR, names_the_suite, pytest_arguments
 
 
 @pytest.mark.parametrize("argument", ["contract_tests", "contract_tests.test_auth", "contract_tests/test_auth.py",
@@ -43,7 +43,7 @@ def test_a_test_named_as_the_report_names_it_is_a_path_into_the_installed_suite(
 
 def test_a_test_named_as_the_report_names_it_runs_from_another_directory(tmp_path: Path) -> None:
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
-    result = subprocess.run([sys.executable, "-m", "contract_tests.command", "-p", "no:cacheprovider",
+    result = subprocess.run([sys.executable, "-m", "contract_tests.plugin.command", "-p", "no:cacheprovider",
                              "contract_tests/test_auth.py::test_no_token_is_401"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environ)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

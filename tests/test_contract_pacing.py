@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from contract_tests.deployment.pacing import OutOfTime, Pacer, Reply, retry_after_seconds
+from contract_tests.target.pacing import OutOfTime, Pacer, Reply, retry_after_seconds
 
 
 class FakeClock:

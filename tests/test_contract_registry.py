@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from contract_tests.registry.checks import CHECKS, verify
+from contract_tests.plugin.allowances import AllowanceError, parse_allowances
+from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.promises import PROMISES
-from contract_tests.registry.readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.open_readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.response_checks import CHECKS, verify
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.reporting.deviations import AllowanceError, parse_allowances
-from contract_tests.reporting.ledger import LEDGER
 
 REPO = Path(__file__).resolve().parent.parent
 URL = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
@@ -147,14 +147,14 @@ def test_an_allowance_without_a_reason_is_refused(tmp_path: Path) -> None:
         parse_allowances(str(listed), {"envelope_timestamp"})
 
 
-def test_an_allowed_check_is_kept_as_a_deviation_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(LEDGER, "allowed", {"envelope_timestamp": "known"})
-    monkeypatch.setattr(LEDGER, "deviations", {})
+def test_an_allowed_check_is_kept_as_a_deviation_not_raised() -> None:
+    ledger = Ledger(allowed={"envelope_timestamp": "known"})
     stamped = answer()
     stamped.body["timestamp"] = "yesterday"
-    verify(Exchange.of("GET", URL, {}, 200, {"content-type": "application/json"}, json.dumps(stamped.body).encode()))
-    assert [v.check for v in LEDGER.deviations["envelope_timestamp"]] == ["envelope_timestamp"]
-    assert LEDGER.stale_allowances() == []
+    verify(Exchange.of("GET", URL, {}, 200, {"content-type": "application/json"}, json.dumps(stamped.body).encode()),
+           allowances=ledger)
+    assert [v.check for v in ledger.deviations["envelope_timestamp"]] == ["envelope_timestamp"]
+    assert ledger.stale_allowances() == []
 
 
 def test_every_promise_the_suite_names_is_registered() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contract_tests.reporting.report import ContractReport
-from contract_tests.reporting.report_sections import broken_promises
+from contract_tests.plugin.suite_report import ContractReport
+from contract_tests.plugin.suite_report_sections import broken_promises
 
 
 def test_the_replay_line_is_the_installed_command(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests.deployment.target import TargetError, check_given
+from contract_tests.target.deployment import TargetError, check_given
 
 GIVEN = {"base_url": "https://staging.example.com", "token": "a.b.c", "stream_id": "64d15f9e2e6c8f4d5a123456",
          "forbidden_token": None, "ended_stream_id": None}

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.command import MISSING_EXTRA
-from tests.distribution import (
+from contract_tests.plugin.command import MISSING_EXTRA
+from tests.built_distribution import (
     LOCK,
     REPO,
     Distribution,
@@ -92,9 +92,9 @@ def test_the_wheel_installs_the_commands_and_the_pytest_plugin(distribution: Dis
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
         entry_points = archive.read(name).decode()
     assert "mockserver = mockserver.cli.main:main" in entry_points
-    assert "contract-test = contract_tests.command:main" in entry_points
-    assert "contract-proxy = contract_tests.proxy.app:main" in entry_points
-    assert "[pytest11]\ncontract_tests = contract_tests.plugin" in entry_points
+    assert "contract-test = contract_tests.plugin.command:main" in entry_points
+    assert "contract-proxy = contract_proxy.proxy_server:main" in entry_points
+    assert "[pytest11]\ncontract_tests = contract_tests.plugin.hooks" in entry_points
 
 
 @dataclass(frozen=True)

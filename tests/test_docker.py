@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from mockserver.settings import LatencyRange, load_settings
-from tests.distribution import REPO
+from tests.built_distribution import REPO
 
 IMAGE = "allmine-viewers-mock:test"
 STREAM = "64d15f9e2e6c8f4d5a123456"

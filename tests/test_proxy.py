@@ -21,11 +21,11 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.deployment.target import stop_process
-from contract_tests.proxy.app import create_proxy_app
-from contract_tests.proxy.report import ProxyLog
-from contract_tests.proxy.settings import ProxySettings, ProxySettingsError, load_settings
-from contract_tests.proxy.wire import decodable_accept_encoding, end_to_end
+from contract_proxy.proxy_app import create_proxy_app
+from contract_proxy.proxy_log import ProxyLog
+from contract_proxy.proxy_settings import ProxySettings, ProxySettingsError, load_settings
+from contract_proxy.wire import decodable_accept_encoding, end_to_end
+from contract_tests.target.bundled_mock import stop_process
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID
 from tests import test_browser
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
@@ -45,7 +45,7 @@ class LiveProxy:
 
 def start_proxy(upstream: str, *args: str, env: dict[str, str] | None = None) -> LiveProxy:
     """`contract-proxy` as a real process on a free loopback port; its stderr kept."""
-    process = subprocess.Popen([sys.executable, "-m", "contract_tests.proxy", "--port", "0", *args],
+    process = subprocess.Popen([sys.executable, "-m", "contract_proxy", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                                env={**os.environ, "CONTRACT_PROXY_UPSTREAM": upstream, **(env or {})})
     assert process.stdout is not None and process.stderr is not None
@@ -201,7 +201,7 @@ def test_strict_replaces_a_broken_answer_by_a_502_naming_the_promise(faulty_mock
 
 def test_a_moving_audience_explains_a_repeated_viewer(token: str) -> None:
     """A viewer on pages 1 and 2 is churn when participantAudienceTotal grew between the two answers."""
-    from contract_tests.proxy.watch import Watcher
+    from contract_proxy.cross_answer_watch import Watcher
     from contract_tests.registry.exchange import Exchange
 
     def page(page: int, ids: list[str], total: int, audience: int) -> Exchange:
@@ -263,7 +263,7 @@ def test_an_answer_over_the_cap_is_streamed_through_unchanged_and_unchecked(
 
 
 def test_the_upstreams_cors_passes_through_and_the_proxys_fills_in() -> None:
-    from contract_tests.proxy.cors import cors_headers
+    from contract_proxy.cors import cors_headers
 
     settings = ProxySettings(upstream="http://u")
     upstream_allows = [(b"access-control-allow-origin", b"http://localhost:3000"), (b"vary", b"Origin")]
@@ -307,7 +307,7 @@ def test_an_upstream_under_a_gateway_path_is_kept() -> None:
 
 
 def test_a_bad_option_is_one_line_and_exit_2() -> None:
-    result = subprocess.run([sys.executable, "-m", "contract_tests.proxy", "--upstream", "ftp://x"],
+    result = subprocess.run([sys.executable, "-m", "contract_proxy", "--upstream", "ftp://x"],
                             capture_output=True, text=True, timeout=60, cwd=REPO)
     assert result.returncode == 2
     assert result.stderr == "contract-proxy: --upstream has value 'ftp://x': not an http(s) URL such as " \

@@ -264,14 +264,14 @@ def test_a_terminal_gets_a_progress_bar() -> None:
 ])
 def test_a_base_url_holding_the_api_path_or_a_bearer_prefixed_token_is_one_clear_line(
         base_url: str, token: str, message: str) -> None:
-    from mockserver.cli.record_client import RecordError, ViewersClient
+    from mockserver.cli.record_client import ContractClient, RecordError
 
     with pytest.raises(RecordError) as refused:
-        ViewersClient(base_url, token)
+        ContractClient(base_url, token)
     assert message in str(refused.value) and "\n" not in str(refused.value)
 
 
 def test_a_base_url_under_a_gateway_path_is_kept() -> None:
-    from mockserver.cli.record_client import ViewersClient
+    from mockserver.cli.record_client import ContractClient
 
-    assert ViewersClient("https://example.com/gateway/", "t").base_url == "https://example.com/gateway"
+    assert ContractClient("https://example.com/gateway/", "t").base_url == "https://example.com/gateway"

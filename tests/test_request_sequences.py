@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from contract_tests.deployment.target import Target, ViewersApi
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.sequences import SequenceViolation
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.stateful.replaying import Reproducer, replay, reproducer_of
 from contract_tests.stateful.request_machine import finding_key, run_sequences
+from contract_tests.target.deployment import Target
+from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import LiveMock, start_mock, stop_mock
 
@@ -37,8 +38,8 @@ def tokens() -> tuple[str, str]:
     return _token(), _token("--forbidden")
 
 
-def client(mock: LiveMock, tokens: tuple[str, str], stream_id: str = EXAMPLE_STREAM_ID) -> ViewersApi:
-    return ViewersApi(Target(mock.base_url, tokens[0], stream_id, tokens[1]))
+def client(mock: LiveMock, tokens: tuple[str, str], stream_id: str = EXAMPLE_STREAM_ID) -> ContractClient:
+    return ContractClient(Target(mock.base_url, tokens[0], stream_id, tokens[1]))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.distribution import REPO
+from tests.built_distribution import REPO
 
 OPENAPI_TYPESCRIPT = "openapi-typescript@7.13.0"  # the version the README pins
 TYPESCRIPT = "typescript@7.0.2"

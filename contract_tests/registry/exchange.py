@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-# Tokens are secrets: reports show the variable that holds them, so the curl line still runs.
-SECRET_TOKENS: dict[str, str] = {}
+
+@dataclass(frozen=True)
+class Secrets:
+    """The tokens a run holds, each shown in curl lines as the variable that holds it, so the line still runs
+    and the secret never appears; `reveal` shows them as they are (CONTRACT_REVEAL_TOKEN)."""
+
+    tokens: Mapping[str, str] = field(default_factory=dict, repr=False)  # token -> variable
+    reveal: bool = False
+
+    def remembering(self, token: str | None, variable: str) -> Secrets:
+        """These secrets and one more (none when the token is empty)."""
+        if not token:
+            return self
+        return Secrets({**self.tokens, token: variable}, self.reveal)
+
+    def redacted(self, name: str, value: str) -> str:
+        """`-H 'name: value'` for a curl line, each token replaced by its $VARIABLE."""
+        quoted = shlex.quote(f"{name}: {value}")
+        if not self.reveal:
+            for token, variable in self.tokens.items():
+                if token in value:
+                    quoted = '"' + f"{name}: {value}".replace(token, "$" + variable).replace('"', '\\"') + '"'
+        return quoted
 
 
-def remember_secret(token: str | None, variable: str) -> None:
-    """Redact this token as $variable in every curl line (unless CONTRACT_REVEAL_TOKEN is set)."""
-    if token:
-        SECRET_TOKENS[token] = variable
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The bearer token of a request's Authorization header, if it sends one."""
+    value = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+    return (value[7:].strip() or None) if value[:7].lower() == "bearer " else None
 
 
 @dataclass(frozen=True)
@@ -31,10 +51,11 @@ class Exchange:
     text: str
     body: Any = field(default=None)
     is_json: bool = False
+    secrets: Secrets = field(default_factory=Secrets, compare=False, repr=False)
 
     @classmethod
     def of(cls, method: str, url: str, request_headers: Mapping[str, str], status: int,
-           headers: Mapping[str, str], content: bytes) -> Exchange:
+           headers: Mapping[str, str], content: bytes, secrets: Secrets | None = None) -> Exchange:
         text = content.decode("utf-8", "replace")
         try:
             body, is_json = json.loads(text), True
@@ -42,24 +63,19 @@ class Exchange:
             body, is_json = None, False
         query = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         lowered = {key.lower(): value for key, value in headers.items()}
-        return cls(method.upper(), url, query, dict(request_headers), status, lowered, text, body, is_json)
+        return cls(method.upper(), url, query, dict(request_headers), status, lowered, text, body, is_json,
+                   secrets or Secrets())
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
 
     def curl(self) -> str:
         """A shell command that sends the same request."""
-        reveal = os.environ.get("CONTRACT_REVEAL_TOKEN", "").lower() in {"1", "true", "yes"}
         parts = ["curl", "-sS", "-i"] + (["-X", self.method] if self.method != "GET" else [])
         for name, value in self.request_headers.items():
             if name.lower() in {"host", "content-length", "accept-encoding", "connection", "user-agent", "accept"}:
                 continue
-            quoted = shlex.quote(f"{name}: {value}")
-            if not reveal:
-                for token, variable in SECRET_TOKENS.items():
-                    if token in value:
-                        quoted = '"' + f"{name}: {value}".replace(token, "$" + variable).replace('"', '\\"') + '"'
-            parts += ["-H", quoted]
+            parts += ["-H", self.secrets.redacted(name, value)]
         parts.append(shlex.quote(self.url))
         return " ".join(parts)
 

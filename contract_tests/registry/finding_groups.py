@@ -66,7 +66,7 @@ def _first_line(text: str) -> str:
 
 
 @dataclass
-class Finding:
+class RootCause:
     name: str
     shape: str
     sightings: list[Sighting] = field(default_factory=list)
@@ -81,13 +81,13 @@ class Finding:
         return list(dict.fromkeys(sighting.test for sighting in self.sightings))
 
 
-def group(sightings: Sequence[Sighting], requests: Mapping[tuple[str, str], int] | None = None) -> list[Finding]:
+def group(sightings: Sequence[Sighting], requests: Mapping[tuple[str, str], int] | None = None) -> list[RootCause]:
     """The findings of a run, in the order first met; `requests` counts the answers that showed each
     (name, shape), from the run's ledger."""
-    findings: dict[tuple[str, str], Finding] = {}
+    findings: dict[tuple[str, str], RootCause] = {}
     for sighting in sightings:
         key = (sighting.name, shape_of(sighting.received, sighting.status))
-        findings.setdefault(key, Finding(*key)).sightings.append(sighting)
+        findings.setdefault(key, RootCause(*key)).sightings.append(sighting)
     for key, finding in findings.items():
         finding.requests = (requests or {}).get(key, 0) or len(finding.sightings)
     return list(findings.values())

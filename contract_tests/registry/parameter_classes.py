@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from contract_tests.registry.readings import whole_number
-from contract_tests.registry.rules import paging_rules
+from contract_tests.registry.documented_rules import paging_rules
+from contract_tests.registry.open_readings import whole_number
 
 LONG_TERM = 256  # characters from which a search term counts as long
 DEEP_PAGE = 1000

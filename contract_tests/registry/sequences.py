@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.registry.checks import page_data
+from contract_tests.registry.documented_rules import is_blank, paging_rules
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.readings import whole_number
-from contract_tests.registry.rules import is_blank, paging_rules
+from contract_tests.registry.open_readings import whole_number
+from contract_tests.registry.response_checks import page_data
 from contract_tests.registry.violations import ContractViolation
 
 # Callers a sequence may send as: their names are what the report shows, never their tokens.

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from hypothesis import settings as hypothesis_settings
 
-from contract_tests.deployment.target import ViewersApi
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.stateful.request_machine import finding_key, run_sequences
+from contract_tests.target.viewers_client import ContractClient
 
 _DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 LONGEST_S = 7 * 24 * 3600
@@ -49,7 +49,7 @@ def clock_text(seconds: float) -> str:
 class Lane:
     """One explorer of a campaign."""
 
-    api: ViewersApi
+    api: ContractClient
     settings: hypothesis_settings  # of one round
     seed: int
     deadline: float  # time.monotonic() at which to stop

@@ -14,9 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from contract_tests.deployment.target import Target, ViewersApi
-from contract_tests.registry.checks import CHECKS, verify
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.response_checks import CHECKS, verify
 from contract_tests.registry.sequences import (
     ANONYMOUS,
     FORBIDDEN,
@@ -28,6 +27,8 @@ from contract_tests.registry.sequences import (
     with_earlier_requests,
 )
 from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.deployment import Target
+from contract_tests.target.viewers_client import ContractClient
 
 TOKEN_VARIABLES = {VALID: "CONTRACT_TOKEN", FORBIDDEN: "CONTRACT_FORBIDDEN_TOKEN"}
 
@@ -106,7 +107,7 @@ def reproducer_of(violation: ContractViolation, target: Target) -> Reproducer | 
     return Reproducer(violation.check, violation.problem, tuple(requests))
 
 
-def replay(reproducer: Reproducer, api: ViewersApi,
+def replay(reproducer: Reproducer, api: ContractClient,
            finding: str | None = None) -> tuple[ContractViolation | None, list[Exchange]]:
     """Send the requests in order and judge each answer: the first broken promise (the first of `finding`'s
     when given) and the answers up to it; None and every answer when all held."""
@@ -158,7 +159,7 @@ def store(reproducer: Reproducer, folder: Path, name: str) -> Path:
 
 
 
-def minimized(reproducer: Reproducer, api: ViewersApi,
+def minimized(reproducer: Reproducer, api: ContractClient,
               most_trials: int = 60) -> tuple[Reproducer, ContractViolation, list[Exchange]] | None:
     """The shortest sequence found by dropping one request at a time while its replay, twice over, still breaks
     the same promise, with that replay's violation and answers; None when the whole sequence no longer fails when
@@ -187,7 +188,8 @@ def minimized(reproducer: Reproducer, api: ViewersApi,
     return best
 
 
-def shortest_sequence(violation: ContractViolation, api: ViewersApi, earlier: Sequence[Exchange]) -> ContractViolation:
+def shortest_sequence(violation: ContractViolation, api: ContractClient,
+                      earlier: Sequence[Exchange]) -> ContractViolation:
     """The violation told with the shortest sequence that still shows it on the target, preceded by the
     earlier requests (of the run so far) whose answers that sequence was served: what a freshly started
     target needs to show the same fault. As it was when its replay no longer fails."""

@@ -17,11 +17,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, precondition, rule
 
-from contract_tests.deployment.target import ViewersApi
-from contract_tests.registry.checks import page_data, verify
+from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import shape_of
-from contract_tests.registry.rules import paging_rules
+from contract_tests.registry.response_checks import page_data, verify
 from contract_tests.registry.sequences import (
     ANONYMOUS,
     FORBIDDEN,
@@ -34,6 +33,7 @@ from contract_tests.registry.sequences import (
 )
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.stateful.replaying import shortest_sequence
+from contract_tests.target.viewers_client import ContractClient
 
 SEARCH_TERMS = (None, "a", "e", "an", "ay", "Ş", "İ", "", "zzzz")  # broad, narrow, Turkish, blank, none found
 MOST_PAGES_WALKED = 12  # a walk of more pages is left to the pagination tests
@@ -58,7 +58,7 @@ def limits() -> st.SearchStrategy[int | None]:
 class ViewerRequestSequences(RuleBasedStateMachine):
     """The endpoint as a state machine: the contract holds after every request, whatever came before."""
 
-    api: ClassVar[ViewersApi]
+    api: ClassVar[ContractClient]
     callers: ClassVar[tuple[str, ...]] = (VALID, ANONYMOUS, GARBAGE)
     sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
     known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
@@ -134,7 +134,7 @@ def _number(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
-def machine_for(api: ViewersApi, sent: list[Exchange] | None = None,
+def machine_for(api: ContractClient, sent: list[Exchange] | None = None,
                 known: set[tuple[str, str]] | None = None) -> type[ViewerRequestSequences]:
     """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
     callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
@@ -164,7 +164,7 @@ def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
     return test if seed is None else hypothesis_seed(seed)(test)
 
 
-def run_sequences(api: ViewersApi, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
+def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
                   seed: int | None = None, known: set[tuple[str, str]] | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
     when replayed, preceded by the earlier requests (of `sent`: the run's requests so far) it was served.

@@ -5,31 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
 
 from mockserver.cli.record import add_record_parser, record
+from mockserver.cli.stream_listing import format_stream_table, stream_rows
 from mockserver.core.auth import mint_token
-from mockserver.core.clock import format_duration
 from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.core.fixtures import FixtureError, dump_fixtures
 from mockserver.core.live import LiveData
-from mockserver.core.model import format_timestamp
 from mockserver.settings import (
     CALLER_DIRECTORY_VARIABLE,
     Settings,
     SettingsError,
     clock_of,
-    clock_text,
-    environment_key,
     ignored_options,
     load_settings,
     parse_integer,
-    setting_text,
 )
 
 _SERVE_OPTIONS: list[tuple[str, str, str]] = [
@@ -174,36 +168,6 @@ def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def stream_rows(live: LiveData) -> list[dict[str, Any]]:
-    """Each stream as the mock serves it at the current second of its clock."""
-    rows = []
-    second = live.clock.second()
-    for stream in live.dataset.streams.values():
-        viewers, total = live.audience_size(stream, second)
-        row: dict[str, Any] = {"id": stream.id, "state": stream.state.value, "viewers": viewers,
-                               "participantAudienceTotal": total, "title": stream.title}
-        if stream.churn is not None:
-            row["churn"] = stream.churn.to_json()
-        if stream.live_for_s is not None:
-            row["endsAfterSeconds"] = stream.live_for_s
-            row["endsAt"] = format_timestamp(live.clock.instant_ms(stream.live_for_s))
-        rows.append(row)
-    return rows
-
-
-def format_stream_table(live: LiveData) -> str:
-    lines = [f"{'ID':<26}{'STATE':<8}{'VIEWERS':>9}{'AUDIENCE':>10}  {'JOIN/LEAVE':<12}TITLE"]
-    for row in stream_rows(live):
-        churn = row.get("churn")
-        rates = f"{churn['joinsPerMinute']}/{churn['leavesPerMinute']}/min" if churn else "static"
-        title = row["title"]
-        if "endsAfterSeconds" in row:
-            title += f" (ends {format_duration(row['endsAfterSeconds'])} after the start, at {row['endsAt']})"
-        lines.append(f"{row['id']:<26}{row['state']:<8}{row['viewers']:>9}{row['participantAudienceTotal']:>10}"
-                     f"  {rates:<12}{title}")
-    return "\n".join(lines)
-
-
 def print_streams(live: LiveData, *, as_json: bool) -> int:
     print(json.dumps(stream_rows(live), indent=2) if as_json else format_stream_table(live))
     return 0
@@ -222,30 +186,3 @@ def export_fixtures(dataset: DataSet, output: str) -> int:
         raise SettingsError(f"--output has value {output!r}: cannot write it ({error.strerror})") from None
     print(f"wrote {len(dataset.streams)} streams to {output}", file=sys.stderr)
     return 0
-
-
-def bind_socket(host: str, port: int) -> socket.socket:
-    """The listening socket, bound before anything is served, so a taken port is one clear line."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as error:
-        sock.close()
-        reason = "is taken" if error.errno == 98 else f"cannot be used ({error.strerror})"
-        raise SettingsError(f"port {port} on {host} {reason}; choose another with --port or MOCK_PORT") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
-def export_environment(settings: Settings) -> None:
-    """Hand the resolved settings to worker processes through MOCK_* variables."""
-    os.environ.pop(CALLER_DIRECTORY_VARIABLE, None)  # paths are resolved already
-    for field in fields(Settings):
-        value = getattr(settings, field.name)
-        if value is None:
-            os.environ.pop(environment_key(field.name), None)
-            continue
-        os.environ[environment_key(field.name)] = clock_text(value) if field.name == "clock" else setting_text(value)

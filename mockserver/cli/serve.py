@@ -16,7 +16,7 @@ import os
 import socket
 import sys
 import time
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +26,23 @@ from granian.constants import Interfaces, RuntimeModes
 from granian.log import LogLevels
 from granian.server.mp import MPServer
 
-from mockserver.cli.main import bind_socket, export_environment, format_stream_table
+from mockserver.cli.stream_listing import format_stream_table
 from mockserver.core.auth import mint_token
 from mockserver.core.clock import wall_clock_ms
 from mockserver.core.dataset import DEFAULT_USER_ID, EXAMPLE_STREAM_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.core.fixtures import FixtureError, load_fixtures
 from mockserver.core.live import LiveData
 from mockserver.core.model import format_timestamp
-from mockserver.settings import Settings, clock_of, load_settings
+from mockserver.settings import (
+    CALLER_DIRECTORY_VARIABLE,
+    Settings,
+    SettingsError,
+    clock_of,
+    clock_text,
+    environment_key,
+    load_settings,
+    setting_text,
+)
 from mockserver.web.app import create_app, load_dataset
 
 logger = logging.getLogger("mockserver")
@@ -158,3 +167,30 @@ def serve(settings: Settings) -> int:
     server.serve(target_loader=worker_app)
     sys.stdout.flush()
     return 0
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is served, so a taken port is one clear line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        reason = "is taken" if error.errno == 98 else f"cannot be used ({error.strerror})"
+        raise SettingsError(f"port {port} on {host} {reason}; choose another with --port or MOCK_PORT") from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def export_environment(settings: Settings) -> None:
+    """Hand the resolved settings to worker processes through MOCK_* variables."""
+    os.environ.pop(CALLER_DIRECTORY_VARIABLE, None)  # paths are resolved already
+    for field in fields(Settings):
+        value = getattr(settings, field.name)
+        if value is None:
+            os.environ.pop(environment_key(field.name), None)
+            continue
+        os.environ[environment_key(field.name)] = clock_text(value) if field.name == "clock" else setting_text(value)

@@ -22,7 +22,7 @@ from mockserver.core.params import ParameterRules, ValidationFailed
 from mockserver.settings import LOCAL_ORIGINS, Settings, clock_of
 from mockserver.web.connexion_tuning import decorate_handlers_once, middlewares
 from mockserver.web.errors import HANDLED, envelope_for
-from mockserver.web.handlers import ViewersApi
+from mockserver.web.handlers import ViewersHandlers
 from mockserver.web.media import LoggingCORSMiddleware, MediaMiddleware
 from mockserver.web.scenarios import ScenarioMiddleware
 from mockserver.web.watch import FixturesWatcher
@@ -102,7 +102,7 @@ def create_app(settings: Settings, dataset: DataSet | None = None) -> AsyncApp:
     """The mock server as an ASGI app: builds the data (unless given) and binds the spec's operations."""
     dataset = dataset if dataset is not None else load_dataset(settings)
     clock = clock_of(settings)
-    api = ViewersApi(LiveData(dataset, clock), local_media=settings.media == "local", base_url=settings.base_url)
+    api = ViewersHandlers(LiveData(dataset, clock), local_media=settings.media == "local", base_url=settings.base_url)
     if settings.watch and settings.fixtures is not None:
         FixturesWatcher(settings.fixtures, lambda reloaded: api.replace_data(LiveData(reloaded, clock))).start()
     operations = api.operations()

@@ -16,7 +16,7 @@ from mockserver.web.media import request_origin
 from mockserver.web.scenarios import requested_second
 
 
-class ViewersApi:
+class ViewersHandlers:
     """The handlers of the viewers endpoint over one data set on the mock's clock."""
 
     def __init__(self, live: LiveData, *, local_media: bool, base_url: str) -> None:

@@ -1,1 +1,0 @@
-"""The deployment under test: resolving the target, set-up checks, pacing (rate cap, Retry-After, retries)."""

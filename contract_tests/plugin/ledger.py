@@ -1,0 +1,38 @@
+"""What a run noted besides passes and failures: properties it could not verify, allowed deviations,
+and the target's throttling and flakes. One ledger per run (the plugin keeps it in the session's config),
+shared by the suite's tests, its client and its report."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.pacing import PacingLog
+
+
+@dataclass
+class Ledger:
+    not_verifiable: list[str] = field(default_factory=list)
+    allowed: dict[str, str] = field(default_factory=dict)  # check name -> the team's reason
+    deviations: dict[str, list[ContractViolation]] = field(default_factory=dict)
+    pacing: PacingLog = field(default_factory=PacingLog)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def note_not_verifiable(self, line: str) -> None:
+        with self.lock:
+            if line not in self.not_verifiable:
+                self.not_verifiable.append(line)
+
+    def is_allowed(self, violation: ContractViolation) -> bool:
+        """Whether the violation's check is a known deviation; if so, it is kept for the report."""
+        if violation.check not in self.allowed:
+            return False
+        with self.lock:
+            self.deviations.setdefault(violation.check, []).append(violation)
+        return True
+
+    def stale_allowances(self) -> list[str]:
+        """Allowed checks that never failed in this run: the deviation may be fixed."""
+        return [name for name in self.allowed if name not in self.deviations]
+

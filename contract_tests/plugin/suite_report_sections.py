@@ -1,0 +1,92 @@
+"""Sections of the contract report, and the report and JUnit file of a target that could not be tested."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from xml.sax.saxutils import quoteattr
+
+from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.violations import ContractViolation
+
+
+def broken_promises(failed: list[tuple[str, ContractViolation | None, str]]) -> list[str]:
+    """One section per broken promise: its first example in full, then every test that met it."""
+    by_check: dict[str, list[tuple[str, ContractViolation | None, str]]] = {}
+    for test, violation, text in failed:
+        key = violation.check if violation else _schemathesis_findings(text) or f"test {test}"
+        by_check.setdefault(key, []).append((test, violation, text))
+    lines = ["## Broken promises", "", "| promise | failing tests |", "| --- | --- |"]
+    lines += [f"| {key} | {len(entries)} |" for key, entries in by_check.items()]
+    lines.append("")
+    for key, entries in by_check.items():
+        _, violation, text = entries[0]
+        if violation is None:
+            lines += [f"### {key}", "", "```", text, "```", ""]
+        else:
+            lines += [f"### {violation.check}: {violation.problem}", "", *_example(violation)]
+        lines += ["- Failing tests:"] + [f"  - `{test}`" for test, _, _ in entries] + [""]
+    return lines
+
+
+def _schemathesis_findings(text: str) -> str:
+    """What Schemathesis found, in a line ("Schemathesis: ST108 Response violates schema, types_is_following"),
+    so that the table of broken promises says it; empty when the text is not Schemathesis' summary."""
+    if not text.startswith("Schemathesis found"):
+        return ""
+    findings = [re.sub(r"^ST901 Custom check failed: `(\w+)`$", r"\1", found)
+                for found in re.findall(r"^- (ST\d+ .+)$", text, re.MULTILINE)]
+    return f"Schemathesis: {', '.join(findings)}" if findings else ""
+
+
+def _example(violation: ContractViolation) -> list[str]:
+    lines = [f"- Received: {violation.received}", f"- Contract: {violation.expected}"]
+    if violation.exchange is not None:
+        lines += [f"- Response: `{violation.exchange.summary(300)}`", "- Reproduce:", "",
+                  "```sh", violation.exchange.curl(), "```", ""]
+    return lines
+
+
+def ledger_sections(ledger: Ledger) -> list[str]:
+    """Warnings that do not fail the run: not verifiable, allowed deviations, stale allowances, flakes."""
+    lines: list[str] = []
+    if ledger.not_verifiable:
+        lines += ["## Not verifiable (the audience moved)", ""]
+        lines += [f"- {line}" for line in ledger.not_verifiable] + [""]
+    if ledger.deviations:
+        lines += ["## Allowed deviations (CONTRACT_ALLOW)", ""]
+        for name, violations in ledger.deviations.items():
+            heading = f"### {name}: allowed deviation, seen {len(violations)} time(s): {ledger.allowed[name]}"
+            lines += [heading, "", f"- {violations[0].problem}", *_example(violations[0])]
+    stale = ledger.stale_allowances()
+    if stale:
+        lines += ["## Stale allowances", ""]
+        lines += [f"- {name} is allowed ({ledger.allowed[name]}) but no longer fails: remove it from CONTRACT_ALLOW"
+                  for name in stale] + [""]
+    if ledger.pacing.flaky:
+        lines += ["## Flaky answers (retried once, then answered)", ""]
+        lines += [f"- {line}" for line in ledger.pacing.flaky] + [""]
+    return lines
+
+
+def untestable_report(target: str, line: str) -> str:
+    return "\n".join([
+        "# Contract report: the target could NOT BE TESTED",
+        "",
+        f"- Target: {target}",
+        f"- Why: {line}",
+        f"- Finished: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
+        "",
+        "No promise of the contract was judged: fix the set-up above and run the suite again (exit status 4).",
+        "",
+    ])
+
+
+def untestable_junit(target: str, line: str) -> str:
+    message = quoteattr(f"the target could not be tested: {line}")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<testsuites><testsuite name="contract" errors="1" failures="0" skipped="0" tests="1">'
+        f'<testcase classname="contract_tests" name={quoteattr("target: " + target)}>'
+        f"<error message={message}/></testcase></testsuite></testsuites>\n"
+    )

@@ -1,1 +1,0 @@
-"""`contract-proxy`: forwards traffic to a deployment and holds each answer to the registry's checks."""

@@ -1,0 +1,90 @@
+"""The project's own mock as a deployment: started through its command on a free loopback port, asked by the
+same command for a token and a stream; the suite never reaches into the mock's code."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from contract_tests.target.deployment import Target, TargetError
+
+
+@dataclass
+class BundledMock:
+    """The project's own mock, started through its command."""
+
+    process: subprocess.Popen[str]
+    target: Target
+    drain: threading.Thread
+
+    @classmethod
+    def start(cls, timeout_s: float = 30.0) -> BundledMock:
+        command = [sys.executable, "-m", "mockserver"]
+        environ = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_")}
+        process = subprocess.Popen([*command, "--port", "0", "--host", "127.0.0.1"], stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, env=environ)
+        base_url = cls._wait_for_url(process, timeout_s)
+        # The rest of its output is not needed; drain it so that the pipe never fills up.
+        drain = threading.Thread(target=_drain, args=(process.stdout,), daemon=True)
+        drain.start()
+        token = _run([*command, "token"], environ)
+        forbidden = _run([*command, "token", "--forbidden"], environ)
+        streams = json.loads(_run([*command, "streams", "--json"], environ))
+        live = next(s for s in streams if s["state"] == "live" and s["viewers"] > 0)
+        ended = next((s for s in streams if s["state"] == "ended"), None)
+        target = Target(base_url, token, live["id"], forbidden, ended["id"] if ended else None,
+                        description=f"the bundled mock at {base_url}")
+        return cls(process, target, drain)
+
+    @staticmethod
+    def _wait_for_url(process: subprocess.Popen[str], timeout_s: float) -> str:
+        assert process.stdout is not None
+        deadline = time.monotonic() + timeout_s
+        seen = []
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            match = re.search(r"listening on (http://\S+)", line)
+            if match:
+                return match.group(1)
+        process.kill()
+        raise TargetError("the bundled mock did not start:\n" + "".join(seen))
+
+    def stop(self) -> None:
+        stop_process(self.process, self.drain)
+
+
+def stop_process(process: subprocess.Popen[str], reader: threading.Thread | None) -> None:
+    """Stop a server process (killed if it does not stop within 10 s), then its output reader and pipe."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if reader is not None:
+        reader.join(timeout=5)
+    if process.stdout is not None:
+        process.stdout.close()
+
+
+def _drain(stream: Any) -> None:
+    for _ in stream:
+        pass
+
+
+def _run(command: list[str], environ: Mapping[str, str]) -> str:
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, env=dict(environ))
+    if result.returncode != 0:
+        raise TargetError(f"{' '.join(command[2:])} failed: {result.stderr.strip()}")
+    return result.stdout.strip()

@@ -1,0 +1,72 @@
+"""The deployment under test, as the suite's settings describe it (CONTRACT_* variables or equal options).
+
+With no base URL, the suite tests the bundled mock (bundled_mock.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+VARIABLES = {
+    "base_url": "CONTRACT_BASE_URL",
+    "token": "CONTRACT_TOKEN",
+    "stream_id": "CONTRACT_STREAM_ID",
+    "forbidden_token": "CONTRACT_FORBIDDEN_TOKEN",
+    "ended_stream_id": "CONTRACT_ENDED_STREAM_ID",
+}
+
+DEFAULT_TIMEOUT_S = 30.0
+
+
+class TargetError(Exception):
+    """The target is not described well enough to test; the message says what is missing."""
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str
+    token: str
+    stream_id: str
+    forbidden_token: str | None = None
+    ended_stream_id: str | None = None
+    description: str = ""
+
+
+def _check_token(variable: str, token: str | None) -> None:
+    """A token as a header can carry it, named without its value (it is a secret)."""
+    if not token:
+        return
+    if token.lower().startswith("bearer "):
+        raise TargetError(f"{variable} starts with 'Bearer ': give the token alone; the suite adds 'Bearer '")
+    if any(character.isspace() or not character.isprintable() for character in token):
+        raise TargetError(f"{variable} holds a space, line break or control character (a secret pasted with its "
+                          "newline?): give the token alone, on one line")
+
+
+def check_given(values: Mapping[str, str | None]) -> None:
+    """A base URL needs a token and a stream: say which are missing, once; a forbidden token is another one."""
+    if not values["base_url"]:
+        return
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", values["base_url"] or ""):
+        raise TargetError(f"CONTRACT_BASE_URL has value {values['base_url']!r}: not an http(s) URL")
+    missing = [VARIABLES[name] for name in ("token", "stream_id") if not values[name]]
+    if missing:
+        raise TargetError(
+            f"CONTRACT_BASE_URL is {values['base_url']}, but {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set: the suite needs a valid bearer token and a live "
+            "stream with at least one viewer (or the options --contract-token / --contract-stream-id)"
+        )
+    for name in ("token", "forbidden_token"):
+        _check_token(VARIABLES[name], values.get(name))
+    if values.get("forbidden_token") and values["forbidden_token"] == values["token"]:
+        raise TargetError("CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN: give the token of a user "
+                          "the stream blocks, or leave it unset to skip the 403 checks")
+
+
+def resolve_target(values: Mapping[str, str | None]) -> Target:
+    """The deployment named by the values (already checked)."""
+    base_url = (values["base_url"] or "").rstrip("/")
+    return Target(base_url, values["token"] or "", values["stream_id"] or "", values["forbidden_token"],
+                  values["ended_stream_id"], description=f"the deployment at {base_url}")
