@@ -28,8 +28,8 @@ REQUESTS_BEFORE_THE_COUNTER_BREAKS = int(os.environ.get("FAULT_COUNTER_LIMIT", "
 
 
 def _wrap_handler(wrap: Callable[[Handler], Handler]) -> None:
-    original: Handler = handlers.ViewersApi.list_live_stream_viewers
-    handlers.ViewersApi.list_live_stream_viewers = wrap(original)  # type: ignore[method-assign]
+    original: Handler = handlers.ViewersHandlers.list_live_stream_viewers
+    handlers.ViewersHandlers.list_live_stream_viewers = wrap(original)  # type: ignore[method-assign]
 
 
 def _cache_keyed_by(*fields: str) -> None:

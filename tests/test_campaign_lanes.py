@@ -7,7 +7,8 @@ import time
 import pytest
 from hypothesis import HealthCheck, settings
 
-from contract_tests.stateful.campaign import Lane, parse_duration
+from contract_tests.plugin.suite_settings import parse_duration
+from contract_tests.suite.campaign_lanes import Lane
 from contract_tests.target.deployment import Target
 from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID

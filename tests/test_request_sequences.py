@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, settings
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.sequences import SequenceViolation
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.stateful.replaying import Reproducer, replay, reproducer_of
-from contract_tests.stateful.request_machine import finding_key, run_sequences
+from contract_tests.suite.request_machine import finding_key, run_sequences
 from contract_tests.target.deployment import Target
+from contract_tests.target.sequence_replay import Reproducer, replay, reproducer_of
 from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import LiveMock, start_mock, stop_mock
@@ -102,7 +102,10 @@ def test_a_two_request_fault_is_reproduced_by_two_requests_on_a_fresh_target(
     finally:
         api.close()
     violation = raised.value
-    assert len(violation.sequence) == 2, str(violation)
+    # a cache's copy needs the request it copies; a setting kept from the previous request needs that request
+    # (and, told as a repeat that differs, the repeated one)
+    shortest = {"cache_ignores_limit": {2}, "offset_follows_previous_limit": {2, 3}}
+    assert len(violation.sequence) in shortest[request.node.callspec.params["fault_target"]], str(violation)
     reproducer = reproducer_of(violation, api.target)
     assert reproducer is not None
     stored = Reproducer.from_json(reproducer.to_json())
@@ -111,7 +114,7 @@ def test_a_two_request_fault_is_reproduced_by_two_requests_on_a_fresh_target(
     alone, _ = replay_on_a_fresh_target(fault, Reproducer(stored.finding, stored.problem, stored.requests[-1:]),
                                         tokens)
     assert found is not None and found.check == violation.check, _sent_in_order(violation.sequence)
-    assert len(answers) == 2
+    assert len(answers) == len(violation.sequence)
     assert alone is None  # the last request alone passes: the first one is needed
 
 

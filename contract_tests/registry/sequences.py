@@ -12,7 +12,7 @@ between them (them included) shows such a move.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,7 +233,7 @@ def judge(steps: Sequence[Step], finding: str | None = None) -> SequenceViolatio
     return None
 
 
-def _served_data(exchange: Exchange) -> str | None:
+def served_data(exchange: Exchange) -> str | None:
     """The answer's data as text, to tell one answer served for another request; None for no page."""
     data = page_data(exchange)
     return None if data is None or not data.get("list") else repr(data)
@@ -242,17 +242,17 @@ def _served_data(exchange: Exchange) -> str | None:
 def copied_from(exchange: Exchange, earlier: Sequence[Exchange]) -> Exchange | None:
     """The first earlier request, asked otherwise (another query or token), whose answer this one repeats
     word for word: what a cache keyed by too little serves. A fresh target needs it to show the fault."""
-    served = _served_data(exchange)
+    served = served_data(exchange)
     if served is None:
         return None
-    asked = _normalized(exchange)
+    asked = normalized_request(exchange)
     for candidate in earlier:
-        if _normalized(candidate) != asked and _served_data(candidate) == served:
+        if normalized_request(candidate) != asked and served_data(candidate) == served:
             return candidate
     return None
 
 
-def _normalized(exchange: Exchange) -> tuple[Any, ...]:
+def normalized_request(exchange: Exchange) -> tuple[Any, ...]:
     """What a request asks for, defaults filled in: the same for `?limit=10`, `?page=1&limit=10&search=`."""
     rules = paging_rules()
     return (exchange.url.split("?")[0], whole_number(exchange.query.get("page"), rules.default_page),
@@ -264,11 +264,18 @@ def _normalized(exchange: Exchange) -> tuple[Any, ...]:
 def with_earlier_requests(sequence: Sequence[Exchange], earlier: Sequence[Exchange]) -> list[Exchange]:
     """The sequence preceded by the earlier requests whose answers it was served (see copied_from), in the
     order they were sent: the requests a freshly started target needs to show the same fault."""
+    order = {id(exchange): number for number, exchange in enumerate(earlier)}
+    sources = with_sources(sequence, lambda exchange: copied_from(exchange, earlier))[: -len(sequence) or None]
+    return sorted(sources, key=lambda exchange: order.get(id(exchange), -1)) + list(sequence)
+
+
+def with_sources(sequence: Sequence[Exchange],
+                 source_of: Callable[[Exchange], Exchange | None]) -> list[Exchange]:
+    """The sequence preceded by the source (an earlier request whose answer it repeats) of each of its
+    requests that has one, each source once, in the order of the requests they precede."""
     sources: list[Exchange] = []
     for exchange in sequence:
-        source = copied_from(exchange, earlier)
-        if source is not None and all(source is not seen for seen in sources) and \
-                all(source is not member for member in sequence):
+        source = source_of(exchange)
+        if source is not None and all(source is not seen for seen in [*sources, *sequence]):
             sources.append(source)
-    order = {id(exchange): number for number, exchange in enumerate(earlier)}
-    return sorted(sources, key=lambda exchange: order[id(exchange)]) + list(sequence)
+    return [*sources, *sequence]

@@ -7,7 +7,6 @@ lanes (one per worker) explore at once; the report merges what they found by roo
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,28 +15,10 @@ from hypothesis import settings as hypothesis_settings
 
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.stateful.request_machine import finding_key, run_sequences
+from contract_tests.suite.request_machine import finding_key, run_sequences
 from contract_tests.target.viewers_client import ContractClient
 
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-LONGEST_S = 7 * 24 * 3600
 PROGRESS_EVERY_S = 30.0
-
-
-def parse_duration(variable: str, text: str) -> float:
-    """Seconds from `90`, `90s`, `10m`, `2h`, `1h30m`; ValueError naming the variable and the value."""
-    given = text.strip().lower()
-    if given.isdigit():
-        seconds = float(given)
-    else:
-        match = _DURATION.fullmatch(given)
-        if not given or match is None or not any(match.groups()):
-            raise ValueError(f"{variable} has value {text!r}: not a duration (e.g. 90s, 10m, 2h, 1h30m)")
-        hours, minutes, secs = (int(part or 0) for part in match.groups())
-        seconds = float(hours * 3600 + minutes * 60 + secs)
-    if not 0 < seconds <= LONGEST_S:
-        raise ValueError(f"{variable} has value {text!r}: a duration from 1 s to 7 days (e.g. 10m, 2h)")
-    return seconds
 
 
 def clock_text(seconds: float) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -24,7 +24,7 @@ from contract_tests.registry.sequences import (
     SequenceViolation,
     Step,
     judge,
-    with_earlier_requests,
+    with_sources,
 )
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
@@ -189,15 +189,15 @@ def minimized(reproducer: Reproducer, api: ContractClient,
 
 
 def shortest_sequence(violation: ContractViolation, api: ContractClient,
-                      earlier: Sequence[Exchange]) -> ContractViolation:
+                      source_of: Callable[[Exchange], Exchange | None]) -> ContractViolation:
     """The violation told with the shortest sequence that still shows it on the target, preceded by the
-    earlier requests (of the run so far) whose answers that sequence was served: what a freshly started
-    target needs to show the same fault. As it was when its replay no longer fails."""
+    earlier requests whose answers that sequence was served (`source_of`, from the run's request log): what
+    a freshly started target needs to show the same fault. As it was when its replay no longer fails."""
     reproducer = reproducer_of(violation, api.target)
     shortest = minimized(reproducer, api) if reproducer is not None else None
     if shortest is None:
         return violation
     _, found, answers = shortest
-    sequence = with_earlier_requests(answers, earlier)
+    sequence = with_sources(answers, source_of)
     return SequenceViolation(found.check, found.problem, received=found.received, expected=found.expected,
                              sequence=sequence)

@@ -28,11 +28,12 @@ from contract_tests.registry.sequences import (
     VALID,
     SequenceViolation,
     Step,
+    copied_from,
     in_sequence,
     judge,
 )
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.stateful.replaying import shortest_sequence
+from contract_tests.target.sequence_replay import shortest_sequence
 from contract_tests.target.viewers_client import ContractClient
 
 SEARCH_TERMS = (None, "a", "e", "an", "ay", "Ş", "İ", "", "zzzz")  # broad, narrow, Turkish, blank, none found
@@ -167,16 +168,19 @@ def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
 def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
                   seed: int | None = None, known: set[tuple[str, str]] | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
-    when replayed, preceded by the earlier requests (of `sent`: the run's requests so far) it was served.
+    when replayed, preceded by the earlier requests whose answers it was served (from the client's request
+    log, else from `sent`, the requests of the sequences so far).
     Findings in `known` (name, shape) are not raised again.
 
     Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
     candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
-    a walk. The requests are shortened instead by replaying them (replaying.minimized)."""
+    a walk. The requests are shortened instead by replaying them (target.sequence_replay.minimized)."""
     log = sent if sent is not None else []
     without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
                                                               if phase is not Phase.shrink])
     try:
         seeded(get_state_machine_test(machine_for(api, log, known), settings=without_shrinking), seed)()
     except SequenceViolation as violation:
-        raise shortest_sequence(violation, api, list(log)) from None
+        earlier = list(log)
+        source_of = api.log.source_of if api.log is not None else (lambda exchange: copied_from(exchange, earlier))
+        raise shortest_sequence(violation, api, source_of) from None

@@ -1,1 +1,0 @@
-"""Request sequences: stateful fuzzing of the viewers endpoint, and the reproducers of what it finds."""
