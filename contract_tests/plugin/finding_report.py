@@ -47,23 +47,45 @@ def record_of(test: str, violation: ContractViolation, log: RequestLog | None, t
 
 def text_records(test: str, text: str) -> list[Record]:
     """A failure that is not one of the suite's violations: one record per finding Schemathesis lists (a
-    custom check by the registry's name for it), else one for the failure as told."""
-    curls = re.findall(r"^\s*(curl .+)$", text, re.MULTILINE)
-    found = re.findall(r"^- (ST\d+ .+)$", text, re.MULTILINE) if text.startswith("Schemathesis found") else []
-    if not found:
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        return [_text_record(test, f"test {test}", first, text, curls)]
-    return [_text_record(test, _finding_name(line), line, text, curls) for line in found]
+    registry check by its own name and what it received; a server error, and the undocumented 5xx status it
+    brings, as no_server_error), else one for the failure as told."""
+    lines = [re.sub(r"^(\s*\|\s?)+|^E\s+", "", line) for line in text.splitlines()]
+    plain = "\n".join(lines)
+    curls = re.findall(r"^\s*(?:Reproduce: )?(curl .+)$", plain, re.MULTILINE)
+    starts = [number for number, line in enumerate(lines) if re.match(r"- ST\d+ ", line)]
+    if not starts:
+        first = next((line.strip() for line in lines if line.strip()), "")
+        return [_text_record(test, f"test {test}", first, first, "", None, text, curls)]
+    shown = re.search(r"^\s*\[(\d{3})\] ", plain, re.MULTILINE)  # the answer Schemathesis shows once for all
+    answered = int(shown[1]) if shown else None
+    records = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        block = "\n".join(lines[start:end])
+        title = lines[start][2:].strip()
+        status_match = re.search(r"^\s*\[(\d{3})\]|^\s*Received: (\d{3})\s*$|Response: HTTP (\d{3})", block,
+                                 re.MULTILINE)
+        status = int(next(group for group in status_match.groups() if group)) if status_match else answered
+        custom = re.fullmatch(r"ST901 Custom check failed: `(\w+)`", title)
+        if custom:
+            problem = re.search(r"^\s*\[\w+\] (.+)$", block, re.MULTILINE)
+            received = re.search(r"^\s*Received: (.+)$", block, re.MULTILINE)
+            expected = re.search(r"^\s*Expected: (.+)$", block, re.MULTILINE)
+            records.append(_text_record(test, custom[1], problem[1] if problem else title,
+                                        received[1] if received else title, expected[1] if expected else "",
+                                        status, text, curls))
+        elif status is not None and status >= 500 and re.match(r"ST10[13] ", title):
+            records.append(_text_record(test, "no_server_error", "the deployment answered with a server error",
+                                        f"HTTP {status}", "a 2xx or 4xx answer", status, text, curls))
+        else:
+            records.append(_text_record(test, f"Schemathesis: {title}", title, title, "", status, text, curls))
+    unique = {(r["name"], r["received"], r["status"]): r for r in records}
+    return list(unique.values())
 
 
-def _finding_name(line: str) -> str:
-    custom = re.fullmatch(r"ST901 Custom check failed: `(\w+)`", line.strip())
-    return custom[1] if custom else f"Schemathesis: {line.strip()}"
-
-
-def _text_record(test: str, name: str, received: str, text: str, curls: list[str]) -> Record:
-    return {"test": test, "name": name, "problem": received[:200], "received": received, "expected": "",
-            "status": None, "response": "", "curl": curls[:1], "reproducer": "", "text": text}
+def _text_record(test: str, name: str, problem: str, received: str, expected: str, status: int | None, text: str,
+                 curls: list[str]) -> Record:
+    return {"test": test, "name": name, "problem": problem[:200], "received": received, "expected": expected,
+            "status": status, "response": "", "curl": curls[:1], "reproducer": "", "text": text}
 
 
 @dataclass(frozen=True)
@@ -97,7 +119,8 @@ def causes(records: Sequence[Record], log: RequestLog | None = None) -> list[Cau
     for root in group(sightings):
         members = [r for r in records if str(r["name"]) == root.name and
                    shape_of(str(r["received"]), r.get("status")) == root.shape]
-        members.sort(key=lambda r: (not r["curl"], len(r["curl"]) or 10**6))  # the shortest reproducer first
+        # a replayable reproducer first, the shortest of them
+        members.sort(key=lambda r: (not r["reproducer"], not r["curl"], len(r["curl"]) or 10**6))
         counted = log.requests_showing(root.name, root.shape) if log is not None else 0
         found.append(Cause(root.name, root.shape, tuple(members), max(counted, len(members))))
     return found
