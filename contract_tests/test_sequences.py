@@ -38,7 +38,8 @@ def test_campaign_lane(api: ContractClient, suite_profile: SuiteProfile, suite_s
 
     deadline = run.report.started + (run.settings.duration_s or 0)
     explorer = Lane(api, suite_profile.sequence_settings(), seed=suite_seed * 31 + lane, deadline=deadline,
-                    name=f"lane {lane}", tell=tell, on_finding=run.report.write_finding_now)
+                    started=run.report.started, name=f"lane {lane}", tell=tell,
+                    on_finding=run.report.write_finding_now)
     findings = explorer.run()
     if findings:
         raise ExceptionGroup(f"the campaign's lane {lane} found {len(findings)} root cause(s)", findings)

@@ -34,6 +34,7 @@ class Lane:
     settings: hypothesis_settings  # of one round
     seed: int
     deadline: float  # time.monotonic() at which to stop
+    started: float | None = None  # when the campaign started (time.monotonic()), for the progress lines
     name: str = "lane 1"
     tell: Callable[[str], None] = lambda line: None  # progress lines, as they come
     on_finding: Callable[[ContractViolation], None] = lambda violation: None
@@ -45,12 +46,13 @@ class Lane:
     def run(self) -> list[ContractViolation]:
         """Explore until the deadline; the findings, one per root cause, in the order found."""
         known: set[tuple[str, str]] = set()
-        started = last_told = self.clock()
+        last_told = self.clock()
+        started = self.started if self.started is not None else last_told
         while self.clock() < self.deadline:
             self.rounds += 1
             try:
                 run_sequences(self.api, self.settings, self.sent, seed=self.seed * 100_003 + self.rounds,
-                              known=known)
+                              known=known, deadline=self.deadline)
             except ContractViolation as violation:
                 key = finding_key(violation)
                 if key not in known:

@@ -8,6 +8,7 @@ sequence that still fails; the violation it raises names every request of that s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -64,6 +65,7 @@ class ViewerRequestSequences(RuleBasedStateMachine):
     sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
     known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
     seen_again: ClassVar[dict[tuple[str, str], int]]
+    deadline: ClassVar[float | None] = None  # time.monotonic() past which the steps send nothing (a campaign's end)
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,7 +76,7 @@ class ViewerRequestSequences(RuleBasedStateMachine):
         """One request and its judgement. The first violation is kept, and raised at teardown: a stateful target
         may fail a sequence at another step each time it is replayed, but what Hypothesis draws must not depend
         on the answers; once something failed, the steps left send nothing."""
-        if self.found is not None:
+        if self.found is not None or (self.deadline is not None and time.monotonic() >= self.deadline):
             return None
         params: dict[str, Any] = {name: value for name, value in (("page", page), ("limit", limit),
                                                                    ("search", search)) if value is not None}
@@ -135,8 +137,8 @@ def _number(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
-def machine_for(api: ContractClient, sent: list[Exchange] | None = None,
-                known: set[tuple[str, str]] | None = None) -> type[ViewerRequestSequences]:
+def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: set[tuple[str, str]] | None = None,
+                deadline: float | None = None) -> type[ViewerRequestSequences]:
     """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
     callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
 
@@ -150,6 +152,7 @@ def machine_for(api: ContractClient, sent: list[Exchange] | None = None,
     BoundSequences.callers = callers
     BoundSequences.known = set() if known is None else known
     BoundSequences.seen_again = {}
+    BoundSequences.deadline = deadline
     return BoundSequences
 
 
@@ -166,11 +169,12 @@ def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
 
 
 def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
-                  seed: int | None = None, known: set[tuple[str, str]] | None = None) -> None:
+                  seed: int | None = None, known: set[tuple[str, str]] | None = None,
+                  deadline: float | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
     when replayed, preceded by the earlier requests whose answers it was served (from the client's request
     log, else from `sent`, the requests of the sequences so far).
-    Findings in `known` (name, shape) are not raised again.
+    Findings in `known` (name, shape) are not raised again; past `deadline` (time.monotonic()), no step sends.
 
     Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
     candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
@@ -179,7 +183,7 @@ def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list
     without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
                                                               if phase is not Phase.shrink])
     try:
-        seeded(get_state_machine_test(machine_for(api, log, known), settings=without_shrinking), seed)()
+        seeded(get_state_machine_test(machine_for(api, log, known, deadline), settings=without_shrinking), seed)()
     except SequenceViolation as violation:
         earlier = list(log)
         source_of = api.log.source_of if api.log is not None else (lambda exchange: copied_from(exchange, earlier))
