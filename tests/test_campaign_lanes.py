@@ -37,7 +37,7 @@ def test_a_lane_explores_until_its_deadline_and_tells_each_finding_once() -> Non
     try:
         lane = Lane(api, settings(max_examples=8, stateful_step_count=8, deadline=None, database=None,
                                   suppress_health_check=list(HealthCheck)), seed=3,
-                    deadline=time.monotonic() + 20, tell=told.append)
+                    deadline=time.monotonic() + 45, tell=told.append)
         findings = lane.run()
     finally:
         api.close()
