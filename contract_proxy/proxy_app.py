@@ -248,4 +248,3 @@ def create_proxy_app(settings: ProxySettings, log: ProxyLog) -> Starlette:
                 await client.aclose()
 
     return Starlette(routes=[Route("/{path:path}", proxy, methods=None)], lifespan=lifespan)
-

@@ -85,6 +85,11 @@ def serve(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `contract-proxy` command."""
+    if "--version" in (sys.argv[1:] if argv is None else argv):
+        from importlib.metadata import version
+
+        print(f"contract-proxy {version('allmine-viewers-mock')}")
+        return 0
     return serve(argv)
 
 

@@ -23,7 +23,23 @@ from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings
 from mockserver.web.app import create_app, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
+TESTS_DIR = REPO / "tests"
 VIEWERS = "/api/v1/live-stream/{}/viewers"
+
+
+# Fixtures that start a process (the mock, a faulty twin, the proxy): a test that asks for one is marked slow, so
+# that `./dev test --quick` leaves it out (every test, slow or not, runs in `./dev test` and CI). The shipped
+# suite (contract_tests/) starts the bundled mock as a process too: slow alike.
+PROCESS_FIXTURES = frozenset({"live_mock", "pinned_mock", "faulty_mock", "faulty_target", "mock_and_proxy",
+                              "moving_audience", "recordings", "mock", "staging", "installed", "installed_mock"})
+SHIPPED_SUITE_DIR = REPO / "contract_tests"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        starts_a_process = PROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
+        if (item.path.is_relative_to(TESTS_DIR) and starts_a_process) or item.path.is_relative_to(SHIPPED_SUITE_DIR):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from typing import Any
 
 import jwt
 
-from mockserver.core import auth, dataset, live, model, params, query, search
+from mockserver.core import auth, dataset, envelope, live, model, params, query, search
 from mockserver.core.model import Stream, StreamState
 from mockserver.web import errors
 from tests.sequence_faults import SEQUENCE_FAULTS
@@ -32,7 +32,7 @@ def leaks_email() -> None:
 
 
 def crashes_on_big_pages() -> None:
-    original = live.page_of_viewers
+    original = query.page_of_viewers  # the function live.py imported, patched where live.py reads it
 
     def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> Any:
         if request.page > 1000:
@@ -53,7 +53,7 @@ def accepts_limit_over_max() -> None:
 
 
 def wrong_status_in_errors() -> None:
-    original = errors.error_envelope
+    original = envelope.error_envelope  # patched where errors.py reads it
     _patch(errors, "error_envelope", lambda status, details=(), timestamp=None: {
         **original(status, details, timestamp), "statusCode": 400})
 
@@ -65,7 +65,7 @@ def problem_json_errors() -> None:
         status, details, headers = errors.describe(error)
         body = {"type": "about:blank", "title": "Error", "status": status, "detail": "; ".join(details)}
         return ConnexionResponse(status_code=status, mimetype="application/problem+json",
-                                 content_type="application/problem+json", body=errors.to_json_bytes(body),
+                                 content_type="application/problem+json", body=envelope.to_json_bytes(body),
                                  headers=dict(headers))
 
     _patch(errors, "envelope_for", envelope_for)

@@ -23,7 +23,8 @@ from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL_HINT = "Chromium is not installed: on Debian or Ubuntu run `sudo apt-get install chromium` (.ci/run does)"
 # On a laptop without Chromium the test is skipped; in CI (CI=true) it must run, so a missing browser fails it.
-pytestmark = pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI", "").lower() != "true", reason=INSTALL_HINT)
+pytestmark = [pytest.mark.slow,  # drives Chromium
+              pytest.mark.skipif(CHROMIUM is None and os.environ.get("CI", "").lower() != "true", reason=INSTALL_HINT)]
 
 PAGE = """<!doctype html>
 <html><body><pre id="result">pending</pre>

@@ -19,6 +19,8 @@ import yaml
 from tests.built_distribution import REPO, built_distribution, clean_environment, fresh_venv
 from tests.conftest import LiveMock, start_mock, stop_mock
 
+pytestmark = pytest.mark.slow  # runs the CI example's steps, the suite among them, in a subprocess
+
 WORKFLOW = REPO / "docs" / "github-actions-contract.yml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 CHOICE = re.compile(r"github\.event_name == '(\w+)' && '(\w+)' \|\| '(\w+)'")

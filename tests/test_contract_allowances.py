@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import LiveMock, start_mock, stop_mock
 from tests.test_contract_suite import run_suite
 
+pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess
+
 
 @pytest.fixture(scope="module")
 def wrong_status_codes() -> Iterator[LiveMock]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_tests.plugin.command import SUITE_DIR, names_the_suite, pytest_arguments
+from contract_tests.plugin.command import pytest_arguments
+from contract_tests.plugin.suite_items import SUITE_DIR, names_the_suite
 
 
 @pytest.mark.parametrize("argument", ["contract_tests", "contract_tests.test_auth", "contract_tests/test_auth.py",
@@ -41,6 +42,7 @@ def test_a_test_named_as_the_report_names_it_is_a_path_into_the_installed_suite(
     assert "contract_tests" not in arguments
 
 
+@pytest.mark.slow  # runs the suite in a subprocess
 def test_a_test_named_as_the_report_names_it_runs_from_another_directory(tmp_path: Path) -> None:
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
     result = subprocess.run([sys.executable, "-m", "contract_tests.plugin.command", "-p", "no:cacheprovider",

@@ -11,6 +11,8 @@ from mockserver.core.dataset import LIVE_STREAM_ID
 from tests.conftest import start_mock, stop_mock
 from tests.test_contract_suite import run_suite
 
+pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess against a churning mock
+
 
 @pytest.mark.parametrize("churn", ["30/24", "600/600"], ids=["default-churn", "ten-moves-a-second"])
 def test_the_whole_suite_passes_against_the_mocks_live_stream(churn: str, tmp_path: Path) -> None:

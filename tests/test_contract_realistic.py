@@ -17,6 +17,8 @@ from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 from tests.test_contract_suite import SuiteRun, run_suite
 
+pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess against realistic deployments
+
 
 def start_realistic(*args: str, timeout: float = 20.0) -> LiveMock:
     """Start tests.realistic_target with these options on a free loopback port."""

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock
+
+pytestmark = pytest.mark.slow  # runs Schemathesis' CLI against a live mock
 
 
 def schemathesis_run(live_mock: LiveMock, tmp_path: Path, token: str, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -70,7 +71,7 @@ def stop_proxy(proxy: LiveProxy, stop: signal.Signals = signal.SIGINT) -> tuple[
     return status, "".join(proxy.stderr)
 
 
-def comparable(response: httpx.Response) -> tuple[int, list[tuple[str, str]], bytes]:
+def comparable(response: httpx.Response | httpx2.Response) -> tuple[int, list[tuple[str, str]], bytes]:
     headers = sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() not in _SKIPPED_HEADERS)
     return response.status_code, headers, _TIMESTAMP.sub(b'"timestamp":""', response.content)
 
@@ -153,7 +154,7 @@ FAULTS: dict[str, tuple[list[dict[str, Any]], str]] = {
 }
 
 
-def send(client: TestClient, query: dict[str, Any], token: str) -> httpx.Response:
+def send(client: TestClient, query: dict[str, Any], token: str) -> httpx.Response | httpx2.Response:
     refused = "refused" in query
     params = {key: value for key, value in query.items() if key != "refused"}
     return client.get(EXAMPLE, params=params, headers={"Authorization": f"Bearer {'x' if refused else token}"})
@@ -314,6 +315,7 @@ def test_a_bad_option_is_one_line_and_exit_2() -> None:
                             "https://staging.example.com\n"
 
 
+@pytest.mark.slow  # starts the proxy in a subprocess
 def test_a_terminated_proxy_still_says_what_it_saw(tmp_path: Path) -> None:
     proxy = start_proxy("http://127.0.0.1:9", "--report", str(tmp_path / "r.md"))
     status, stderr = stop_proxy(proxy, signal.SIGTERM)
@@ -321,6 +323,7 @@ def test_a_terminated_proxy_still_says_what_it_saw(tmp_path: Path) -> None:
     assert (tmp_path / "r.md").read_text().startswith("# Contract report: the contract is KEPT so far")
 
 
+@pytest.mark.slow  # starts a mock and the proxy
 def test_ctrl_c_leaves_both_reports_and_exit_1_after_a_broken_promise(tmp_path: Path, token: str) -> None:
     mock = start_mock(module="tests.faulty_target", prefix=["negative_counts"])
     try:
@@ -339,6 +342,7 @@ def test_ctrl_c_leaves_both_reports_and_exit_1_after_a_broken_promise(tmp_path: 
 page_origin = test_browser.page_origin  # the browser test's second loopback origin, serving the test page
 
 
+@pytest.mark.slow  # a mock, the proxy and Chromium
 @pytest.mark.skipif(test_browser.CHROMIUM is None and os.environ.get("CI", "").lower() != "true",
                     reason=test_browser.INSTALL_HINT)
 def test_a_page_on_another_origin_reads_viewers_through_the_proxy(page_origin: tuple[str, Path],

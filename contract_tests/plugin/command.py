@@ -77,6 +77,11 @@ def short_help() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite; the exit status is pytest's (2 with a hint when the [contract] extra is missing)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
+    if "--version" in arguments:  # the package's, not pytest's
+        from importlib.metadata import version
+
+        print(f"contract-test {version('allmine-viewers-mock')}")
+        return 0
     if any(argument in {"-h", "--help"} for argument in arguments):
         print(short_help())
         return 0

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from hypothesis import seed as hypothesis_seed
 
+from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.suite_items import in_suite, is_suite_item, selects_suite
 from contract_tests.plugin.suite_junit import SuiteJunit, session_junit
@@ -174,17 +175,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     forced_seed = getattr(config.option, "hypothesis_seed", None)
     for item in ours:
         function = getattr(item, "obj", None)
+        function = getattr(function, "__func__", function)  # a test method: its function holds the settings
         if getattr(function, "is_hypothesis_test", False):
             apply_profile(function, run, forced_seed is None)
 
 
 def apply_profile(function: Any, run: SuiteSession, with_seed: bool) -> None:
     """Put the run's Hypothesis settings (and seed) on one of the suite's property tests."""
-    profile_settings = run.settings.profile.hypothesis_settings()
-    if getattr(function, "_hypothesis_internal_settings_applied", False):
-        function._hypothesis_internal_use_settings = profile_settings  # a later session in the same process
-    else:
-        profile_settings(function)
+    put_settings(function, run.settings.profile.hypothesis_settings())
     if with_seed:
         hypothesis_seed(run.seed)(function)
 

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import ignored_auth  # where every 4.x defines it; the lazy alias is 4.30+
 
 from contract_tests.plugin.hooks import preflight_problem, suite_session
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
@@ -128,7 +129,7 @@ def schemathesis_excluded_checks(registry_checks: list[SchemathesisCheck]) -> li
     registers them for the whole process (registry_checks runs them, minding the run's allowances)."""
     ours = {check.__name__ for check in registry_checks}
     twins = [check for check in schemathesis.checks.CHECKS.get_all() if getattr(check, "__name__", "") in ours]
-    return [schemathesis.checks.ignored_auth, *twins]
+    return [ignored_auth, *twins]
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,6 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.context import receive, scope
-from connexion.decorators import StarletteDecorator
 from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.middleware.main import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
@@ -28,6 +27,7 @@ from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from starlette.types import Receive, Scope, Send
 
+from mockserver.web.connexion_internals import StarletteDecoratorWithParameters, undecorated_handler, use_api_class
 from mockserver.web.served_spec import ServedSpecAPI
 
 SWAGGER_PATHS = ("/ui", "/openapi.json")
@@ -63,12 +63,10 @@ def middlewares(*, validate_responses: bool) -> list[Any]:
     return stack if validate_responses else [layer for layer in stack if layer is not ResponseValidationMiddleware]
 
 
-class OnceDecorated(StarletteDecorator):  # type: ignore[misc]
+class OnceDecorated(StarletteDecoratorWithParameters):
     """StarletteDecorator that decorates the handler once, not on every request."""
 
-    @property
-    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
-        return NamesConvertedOnce
+    parameter_decorator_class = NamesConvertedOnce
 
     def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
         decorated = self.decorate(function)
@@ -84,7 +82,8 @@ class OnceDecorated(StarletteDecorator):  # type: ignore[misc]
 class OnceDecoratedOperation(AsyncOperation):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._decorated = OnceDecorated(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+        self._decorated = OnceDecorated(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(
+            undecorated_handler(self))
 
     @property
     def fn(self) -> Callable[..., Any]:
@@ -100,7 +99,7 @@ class OnceDecoratedApi(AsyncApi):  # type: ignore[misc]
 def decorate_handlers_once(app: AsyncApp) -> None:
     """Make the app's APIs, added after this call, decorate their handlers once.
 
-    Connexion 3.3 has no public hook for its operation class; its ASGI app takes the API class from
-    `api_cls`, which is set here on the app's instance (checked by the tests of the mock's behaviour).
+    Connexion 3 has no public hook for its operation class; `connexion_internals` sets the API class its ASGI
+    app builds.
     """
-    app._middleware_app.api_cls = OnceDecoratedApi
+    use_api_class(app, OnceDecoratedApi)

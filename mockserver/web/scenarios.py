@@ -99,7 +99,7 @@ def _parse_delay(value: str) -> int:
 def _parse_at(value: str) -> int:
     if value.isascii() and value.isdigit() and int(value) <= MAX_AT_SECONDS:
         return int(value)
-    raise ScenarioRejected(f"Prefer: at={shown(value)} is not a second of the mock's clock from 0 (its start) "
+    raise ScenarioRejected(f"Prefer: at={shown(value)} is not a second of the mock's clock from 0 (its second 0) "
                            f"to {MAX_AT_SECONDS}")
 
 
