@@ -26,6 +26,7 @@ from mockserver.core.avatars import (
     initials,
     local_photo_urls,
 )
+from mockserver.core.clock import ANCHOR_MS
 from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.core.envelope import ERROR_MESSAGES
 from mockserver.core.follows import _FOLLOW_SHARE
@@ -137,6 +138,7 @@ def portable_dataset(dataset: DataSet, spec: Mapping[str, Any], *, secret: str, 
             "counts": {field: _steps(scale) for field, scale in _SCALES.items()},
         },
         "follows": {"share": str(_FOLLOW_SHARE)},
+        "clock": {"anchorMs": ANCHOR_MS},
         "churn": {"joinSalt": str(churn_rules._JOIN_SALT), "leaveSalt": str(churn_rules._LEAVE_SALT),
                   "departureKey": str(churn_rules.Departures(0, Churn(0, 0), 0)._key),
                   "nobody": str(churn_rules._NOBODY), "joinerSalt": str(live._JOINER_SALT),

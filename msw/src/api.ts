@@ -28,7 +28,8 @@ export interface ViewersApiOptions {
   trustUnverifiedTokens?: boolean;
   /** The instant second 0 of the clock stands for (the mock's --clock): RFC 3339 text, ms since the epoch or a Date. */
   clock?: string | number | Date;
-  /** When second 0 began (ms since the epoch, wall clock; default: when the handlers were made). */
+  /** When second 0 began (ms since the epoch, wall clock; default: when the handlers were made, or without a clock
+   * the top of that UTC hour, as the mock). */
   clockStartedAt?: number;
   /** Photos as SVG data URLs (default: nothing needs the network) or on the request's origin, as the mock serves them. */
   photos?: PhotoMode;
@@ -96,7 +97,11 @@ export class ViewersApi {
     this.data = options.data ?? shipped;
     this.text = textRules(this.data);
     const now = options.now ?? Date.now;
-    const started = options.clockStartedAt ?? now();
+    // As the mock: with a clock, second 0 is when the handlers began, standing for that instant; without one, it is
+    // the top of the UTC hour they began in, standing for itself, so they agree with any mock started that hour.
+    const began = options.clockStartedAt ?? now();
+    const anchor = Math.floor(began / this.data.clock.anchorMs) * this.data.clock.anchorMs;
+    const started = options.clock === undefined && options.clockStartedAt === undefined ? anchor : began;
     const startMs = instant(options.clock, started);
     const clock: Clock = { startMs, second: () => Math.max(0, Math.floor((now() - started) / 1000)) };
     this.live = new LiveData(this.data, clock, this.text);

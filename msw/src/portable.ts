@@ -80,6 +80,8 @@ export interface PortableDataSet {
     counts: Record<"followersCount" | "followingCount", [number, number][]>;
   };
   follows: { share: string };
+  /** Without a clock option, second 0 is the start of the anchor period (the UTC hour) the handlers began in. */
+  clock: { anchorMs: number };
   churn: { joinSalt: string; leaveSalt: string; departureKey: string; nobody: string; joinerSalt: string;
     baseLeadMs: number };
   text: { casefold: Record<string, string>; whitespace: string; unicodeVersion: string;

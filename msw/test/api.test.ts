@@ -49,3 +49,12 @@ test("a bad clock is one clear error", () => {
   expect(() => new ViewersApi({ clock: "yesterday" })).toThrow(
     'clock has value "yesterday": not an instant such as 2026-11-28T12:00:00Z');
 });
+
+test("without a clock, second 0 is the top of the UTC hour, as the mock's replicas agree on", () => {
+  const now = Date.parse("2026-11-28T12:34:56.789Z");
+  const api = new ViewersApi({ now: () => now });
+  expect(api.live.clock.startMs).toBe(Date.parse("2026-11-28T12:00:00Z"));
+  expect(api.live.clock.second()).toBe(34 * 60 + 56);
+  const fixed = new ViewersApi({ clock: "2026-01-01T00:00:00Z", now: () => now });
+  expect(fixed.live.clock.second()).toBe(0);
+});
