@@ -74,8 +74,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "contract_campaign: a lane of the suite's campaign (the campaign profile only)")
     if selects_suite(list(config.args), bool(config.option.pyargs), config.invocation_params.dir):
-        _set_up(config)
+        run = _set_up(config)
+        if run.settings.profile.name == "campaign" and getattr(config.option, "dist", "no") == "load":
+            config.option.dist = "loadgroup"  # one campaign lane on each worker (contract_tests/test_sequences.py)
 
 
 def _set_up(config: pytest.Config) -> SuiteSession:
@@ -107,6 +110,8 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     report.profile, report.seed, report.max_rps = settings.profile.name, seed, settings.max_rps
     report.declarations = declarations(config, settings)
     report.replay = replay_command(settings.profile.name, seed, report.declarations)
+    if getattr(config.option, "dist", "no") != "no" and isinstance(getattr(config.option, "numprocesses", None), int):
+        report.workers = max(1, config.option.numprocesses)
     target = settings.target if not config.option.collectonly else None
     run = SuiteSession(settings, seed, ledger, pacer, report, target)
     if not settings.junit_by_pytest and not hasattr(config, "workerinput"):
@@ -119,8 +124,9 @@ def _set_up(config: pytest.Config) -> SuiteSession:
 
 def preflight_problem(target: Target, pacer: Pacer, settings: SuiteSettings, ledger: Ledger) -> str | None:
     """Why the target cannot be tested as described, found before any test; None when it can."""
+    ledger.requests.bind(target)
     client = ContractClient(target, pacer, settings.timeout_s, allowances=ledger,
-                           secrets=target_secrets(target, settings.reveal_token))
+                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests)
     try:
         return preflight(target, client)
     except OutOfTime as stop:
@@ -167,6 +173,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         terminal = config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
             terminal.write_line(header_line(run))
+    if run.settings.profile.name != "campaign":
+        lanes = [item for item in ours if item.get_closest_marker("contract_campaign") is not None]
+        if lanes:
+            config.hook.pytest_deselected(items=lanes)
+            items[:] = [item for item in items if item not in lanes]
+            ours = [item for item in ours if item not in lanes]
     run.nodeids.update(item.nodeid for item in ours)
     forced_seed = getattr(config.option, "hypothesis_seed", None)
     for item in ours:

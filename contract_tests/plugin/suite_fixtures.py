@@ -20,6 +20,7 @@ from contract_tests.registry.documented_rules import load_spec
 from contract_tests.registry.exchange import Secrets
 from contract_tests.registry.judged_spec import judged_spec
 from contract_tests.registry.schemathesis_checks import SchemathesisCheck, schemathesis_checks
+from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.bundled_mock import BundledMock
 from contract_tests.target.deployment import Target, TargetError
 from contract_tests.target.pacing import Pacer
@@ -54,6 +55,7 @@ def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
     """The deployment under test: the one the CONTRACT_* values name (checked at start), else the bundled mock."""
     run = suite_session(pytestconfig)
     if run.target is not None:
+        run.ledger.requests.bind(run.target)
         yield run.target
         return
     try:
@@ -87,23 +89,40 @@ def secrets(target: Target, pytestconfig: pytest.Config) -> Secrets:
 def api(target: Target, pacer: Pacer, ledger: Ledger, secrets: Secrets,
         pytestconfig: pytest.Config) -> Iterator[ContractClient]:
     client = ContractClient(target, pacer, suite_session(pytestconfig).settings.timeout_s, allowances=ledger,
-                           secrets=secrets)
+                            secrets=secrets, log=ledger.requests)
     yield client
     client.close()
 
 
 @pytest.fixture(scope="session")
-def schemathesis_session(pacer: Pacer, pytestconfig: pytest.Config) -> Iterator[PacedSession]:
-    """The requests session Schemathesis' calls go through: the same pacer, the suite's timeout."""
-    session = PacedSession(pacer, suite_session(pytestconfig).settings.timeout_s)
+def schemathesis_session(pacer: Pacer, ledger: Ledger, pytestconfig: pytest.Config) -> Iterator[PacedSession]:
+    """The requests session Schemathesis' calls go through: the same pacer, the suite's timeout, the run's log."""
+    session = PacedSession(pacer, suite_session(pytestconfig).settings.timeout_s, ledger.requests)
     yield session
     session.close()
 
 
 @pytest.fixture(scope="session")
 def registry_checks(ledger: Ledger, secrets: Secrets) -> list[SchemathesisCheck]:
-    """The registry's checks for Schemathesis' calls, minding the run's allowed deviations and secrets."""
-    return schemathesis_checks(ledger, secrets)
+    """The registry's checks for Schemathesis' calls, minding the run's allowed deviations and secrets; each
+    answer they judge and each one they fail is counted in the run's log."""
+    return [_counted(check, ledger) for check in schemathesis_checks(ledger, secrets)]
+
+
+def _counted(check: SchemathesisCheck, ledger: Ledger) -> SchemathesisCheck:
+    name = getattr(check, "__name__", "check")
+
+    def counted_check(ctx: Any, response: Any, case: Any) -> bool | None:
+        ledger.requests.note_judged([name])
+        try:
+            return check(ctx, response, case)
+        except ContractViolation as violation:
+            ledger.requests.note_violation(violation)
+            raise
+
+    counted_check.__name__ = counted_check.__qualname__ = name
+    counted_check.__doc__ = check.__doc__
+    return counted_check
 
 
 @pytest.fixture(scope="session")
