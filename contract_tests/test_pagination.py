@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -139,3 +140,20 @@ def test_identical_requests_agree(api: ContractClient, query: dict[str, Any], le
                                          exchange=second), changes, explained=changes > 0 and not flipped)
 
     settle("identical_requests_agree", attempt, notes=ledger)
+
+
+def test_pages_at_the_arithmetic_boundaries(api: ContractClient, audience_size: int) -> None:
+    """Limits that divide the audience exactly, equal it or miss it by one, each at its last page and the one
+    past it: where ceil, hasNextPage and the last page's length are most often wrong. The registry's checks hold
+    every answer (pagination_arithmetic, pagination_page_length); a page past the end may be refused."""
+    total, most = audience_size, paging_rules().max_limit
+    divisors = [limit for limit in range(2, min(total, most) + 1) if total % limit == 0]
+    limits = sorted({*divisors[:3], *divisors[-2:], *(limit for limit in (total - 1, total, total + 1) if
+                                                       1 <= limit <= most)})
+    calls = []
+    for limit in limits:
+        last = -(-total // limit)
+        calls += [partial(api.viewers, params={"limit": limit, "page": page}) for page in (last, last + 1)]
+    for exchange in api.gather(calls):
+        expect_status("pagination_any_page", exchange, {200, 400, 404},
+                      "a last page is answered with 200; the one past it with 200, or refused")
