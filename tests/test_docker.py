@@ -26,6 +26,8 @@ import yaml
 from mockserver.settings import LatencyRange, load_settings
 from tests.built_distribution import REPO
 
+pytestmark = pytest.mark.slow  # builds and runs the Docker image
+
 IMAGE = "allmine-viewers-mock:test"
 STREAM = "64d15f9e2e6c8f4d5a123456"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -67,7 +69,7 @@ def build_stand_in_base(name: str, workdir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The image, built from the repository as its README says."""
+    """The image, built from the repository as the frontend page (docs/frontend.md) says."""
     if shutil.which("docker") is None or docker("info", check=False, timeout=30).returncode != 0:
         if IN_CI:
             pytest.fail(HINT)
