@@ -179,7 +179,9 @@ class Watcher:
         if not stream_answers:
             del self._by_stream[answer.stream]
         key = (answer.stream, answer.search, answer.limit)
-        holders = self._holders[key]
+        holders = self._holders.get(key)
+        if holders is None:  # an earlier answer of this query held nobody either: already forgotten
+            return
         for viewer_id in answer.ids:
             pages = holders.get(viewer_id)
             if pages is None or answer.page not in pages:

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
 import httpcore
@@ -58,9 +58,10 @@ class _Answered:
 class ContractProxy:
     """The ASGI endpoint: forward, hold viewer answers to the contract, answer back."""
 
-    def __init__(self, settings: ProxySettings, log: ProxyLog) -> None:
+    def __init__(self, settings: ProxySettings, log: ProxyLog, allowed: Mapping[str, str] | None = None) -> None:
         self.settings = settings
         self.log = log
+        self.allowed = dict(allowed or {})  # CONTRACT_ALLOW: reported as allowed deviations, never a 502
         self.watcher = Watcher(window=settings.window, window_seconds=settings.window_seconds)
         # httpx's own transport without its client layer (cookies, redirects, URL models: a forwarder wants none
         # of them, and they cost about 0.4 ms a request), in pools side by side, taken in turn: one pool's
@@ -191,8 +192,12 @@ class ContractProxy:
             return []
         label = f"`{answer.method} {answer.path}{'?' + answer.query if answer.query else ''}` " \
                 f"HTTP {answer.upstream.status} at {dt.datetime.now(dt.UTC):%H:%M:%S} UTC"
-        findings = self.watcher.check(exchange, viewers_stream(answer.path) or "", sent=answer.sent,
-                                      received=answer.received)
+        found = self.watcher.check(exchange, viewers_stream(answer.path) or "", sent=answer.sent,
+                                   received=answer.received)
+        findings = [finding for finding in found if finding.check not in self.allowed]
+        for finding in found:
+            if finding.check in self.allowed:
+                self.log.allowed_deviation(finding, self.allowed[finding.check])
         self.log.answer(findings, label)
         return findings
 
@@ -225,9 +230,9 @@ class ContractProxy:
                                                                                                  origin, []))
 
 
-def create_proxy_app(settings: ProxySettings, log: ProxyLog) -> Starlette:
+def create_proxy_app(settings: ProxySettings, log: ProxyLog, allowed: Mapping[str, str] | None = None) -> Starlette:
     """The proxy as an ASGI app; its reports are rewritten while it runs and once more when it stops."""
-    proxy = ContractProxy(settings, log)
+    proxy = ContractProxy(settings, log, allowed)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -248,4 +253,3 @@ def create_proxy_app(settings: ProxySettings, log: ProxyLog) -> Starlette:
                 await client.aclose()
 
     return Starlette(routes=[Route("/{path:path}", proxy, methods=None)], lifespan=lifespan)
-

@@ -52,6 +52,7 @@ class ProxyLog:
     examples: dict[str, list[tuple[str, Finding]]] = field(default_factory=dict)
     promises: dict[str, str] = field(default_factory=dict)
     skip_reasons: set[str] = field(default_factory=set)
+    allowed_seen: set[str] = field(default_factory=set)
     dirty: bool = True
     _written: float = 0.0
 
@@ -70,6 +71,13 @@ class ProxyLog:
         self.dirty = True
         if findings and time.monotonic() - self._written >= 0.5:
             self.write()
+
+    def allowed_deviation(self, finding: Finding, reason: str) -> None:
+        """A broken promise the team declared (CONTRACT_ALLOW): said once per check, never counted as broken."""
+        if finding.check not in self.allowed_seen:
+            self.allowed_seen.add(finding.check)
+            print(f"contract-proxy: allowed deviation {finding.check} ({reason}): {finding.violation.problem}",
+                  file=self.stream, flush=True)
 
     def skipped(self, reason: str) -> None:
         """An answer of the viewers endpoint that could not be checked, said once per reason."""

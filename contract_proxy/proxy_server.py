@@ -7,7 +7,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import uvicorn
 
@@ -15,6 +16,10 @@ from contract_proxy.cross_answer_watch import CROSS_ANSWER_PROMISES
 from contract_proxy.proxy_app import create_proxy_app
 from contract_proxy.proxy_log import ProxyLog
 from contract_proxy.proxy_settings import ProxySettings, ProxySettingsError, parse_arguments
+from contract_proxy.raw_request_targets import RawTargetH11Protocol
+from contract_tests.plugin.allowances import parse_allowances
+from contract_tests.registry.documented_rules import check_spec, load_spec, use_spec
+from contract_tests.registry.finding_names import is_known_name
 from contract_tests.registry.response_checks import CHECKS
 
 
@@ -46,17 +51,30 @@ def banner(settings: ProxySettings, port: int) -> str:
     ])
 
 
+def declared_deviations(environ: Mapping[str, str]) -> dict[str, str]:
+    """The suite's own declarations, read the same way: CONTRACT_SPEC (another version of the contract) and
+    CONTRACT_ALLOW (known deviations, which the proxy reports as such and never turns into a 502)."""
+    spec = environ.get("CONTRACT_SPEC") or ""
+    use_spec(Path(spec) if spec else None)
+    if spec:
+        check_spec(spec)
+    return parse_allowances(environ.get("CONTRACT_ALLOW") or "", set(CHECKS) | set(CROSS_ANSWER_PROMISES),
+                            lambda name: is_known_name(name, (), load_spec()))
+
+
 def serve(argv: Sequence[str] | None = None) -> int:
     """Serve until stopped; 0 when every answer kept the contract, 1 when some broke it, 2 for bad options."""
     try:
         settings = parse_arguments(argv, os.environ)
+        allowed = declared_deviations(os.environ)
         sock = bind(settings)
-    except ProxySettingsError as error:
+    except (ProxySettingsError, ValueError) as error:
         print(f"contract-proxy: {error}", file=sys.stderr)
         return 2
     log = ProxyLog(settings.upstream, report=settings.report, junit=settings.junit)
-    app = create_proxy_app(settings, log)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, date_header=False,
+    app = create_proxy_app(settings, log, allowed)
+    config = uvicorn.Config(app, http=RawTargetH11Protocol,  # a raw UTF-8 query is forwarded, not refused
+                            log_level="warning", access_log=False, server_header=False, date_header=False,
                             lifespan="on", timeout_graceful_shutdown=5)
     # What start-up built (the registry, Schemathesis and Hypothesis with it) lives as long as the process:
     # kept out of the garbage collector's full passes, which otherwise walk it all, a long pause each time.
@@ -85,6 +103,11 @@ def serve(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The `contract-proxy` command."""
+    if "--version" in (sys.argv[1:] if argv is None else argv):
+        from importlib.metadata import version
+
+        print(f"contract-proxy {version('allmine-viewers-mock')}")
+        return 0
     return serve(argv)
 
 

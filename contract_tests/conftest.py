@@ -4,6 +4,7 @@ from contract_tests.plugin.suite_fixtures import (
     api,
     audience_size,
     contract_schema,
+    judged_contract,
     ledger,
     pacer,
     registry_checks,
@@ -15,5 +16,5 @@ from contract_tests.plugin.suite_fixtures import (
     target,
 )
 
-__all__ = ["api", "audience_size", "contract_schema", "ledger", "pacer", "registry_checks",
+__all__ = ["api", "audience_size", "contract_schema", "judged_contract", "ledger", "pacer", "registry_checks",
            "schemathesis_excluded_checks", "schemathesis_session", "secrets", "suite_profile", "suite_seed", "target"]

@@ -66,8 +66,8 @@ class Settings:
     access_log: bool = False
     workers: int = 1
     spec_path: Path = DEFAULT_SPEC_PATH
-    clock: int | None = None  # the instant (ms since the epoch) the mock's clock starts at; None: its start
-    clock_started: int | None = None  # when (wall clock, ms) second 0 began: shared by every worker
+    clock: int | None = None  # the instant (ms since the epoch) second 0 stands for; None: the top of the hour
+    clock_started: int | None = None  # when (wall clock, ms) the mock started: shared by every worker
     churn: Churn | None = None  # joins/leaves per minute of the built-in live streams; None: the default
     live_for: int | None = None  # seconds the built-in live stream lasts; None: for ever
     media: str = "local"
@@ -250,8 +250,7 @@ def clock_of(settings: Settings) -> MockClock:
     """The mock's clock: shared by every worker once the settings say when it started."""
     if settings.clock_started is None:
         return MockClock.starting_now(settings.clock)
-    start = settings.clock if settings.clock is not None else settings.clock_started
-    return MockClock(start_ms=start, started_wall_ms=settings.clock_started)
+    return MockClock.starting(settings.clock_started, settings.clock)
 
 
 def clock_text(instant_ms: int) -> str:

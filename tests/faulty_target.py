@@ -1,4 +1,5 @@
-"""The mock with one deliberate fault: a target the contract suite must catch.
+"""The mock with one deliberate fault: a target the contract suite must catch (`tests.sequence_faults` adds
+those that only a sequence of requests shows).
 
     python -m tests.faulty_target FAULT [mockserver options]
 
@@ -17,6 +18,7 @@ import jwt
 from mockserver.core import auth, dataset, envelope, live, model, params, query, search
 from mockserver.core.model import Stream, StreamState
 from mockserver.web import errors
+from tests.sequence_faults import SEQUENCE_FAULTS
 
 
 def _patch(owner: Any, name: str, replacement: Any) -> None:
@@ -195,7 +197,7 @@ FAULTS: dict[str, Callable[[], None]] = {fault.__name__: fault for fault in (
     search_is_case_sensitive, search_returns_everyone, accepts_alg_none, never_checks_signatures,
     unknown_streams_are_empty, ended_streams_are_live, malformed_ids_crash, is_following_as_text,
     impossible_join_times, negative_counts,
-)}
+)} | SEQUENCE_FAULTS  # and those that need a sequence of requests to show
 
 
 def main(argv: list[str]) -> int:

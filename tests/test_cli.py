@@ -62,8 +62,11 @@ def test_streams_table_and_json() -> None:
     assert table[1].split()[:4] == ["64d15f9e2e6c8f4d5a123456", "live", "45", "128"]
     rows = json.loads(run("streams", "--json").stdout)
     assert {row["state"] for row in rows} == {"live", "ended"}
+    assert next(row["viewers"] for row in rows if row["id"] == "64d15f9e2e6c8f4d5a100000") >= 2500  # it churns
+    at_second_0 = ("--clock", "2026-11-28T12:00:00Z")  # the clock's start: the large stream as generated
+    rows = json.loads(run("streams", "--json", *at_second_0).stdout)
     assert [row["viewers"] for row in rows if row["id"] == "64d15f9e2e6c8f4d5a100000"] == [2500]
-    assert json.loads(run("streams", "--json", "--audience", "10").stdout)[1]["viewers"] == 10
+    assert json.loads(run("streams", "--json", "--audience", "10", *at_second_0).stdout)[1]["viewers"] == 10
 
 
 def test_fixtures_export_round_trips_through_the_server(tmp_path: Path) -> None:
@@ -228,3 +231,18 @@ def test_watch_reloads_the_fixtures_and_keeps_them_when_an_edit_is_broken(tmp_pa
     assert reloaded[0] == "Reloaded" and kept == reloaded
     broken = [line for line in output.splitlines() if "still serving" in line]
     assert len(broken) == 1 and "not JSON" in broken[0]
+
+
+def test_spec_prints_the_shipped_openapi_yaml_byte_for_byte() -> None:
+    result = subprocess.run([sys.executable, "-m", "mockserver", "spec"], capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (REPO / "openapi.yaml").read_bytes()
+
+
+def test_spec_output_writes_the_file_where_the_command_was_run(tmp_path: Path) -> None:
+    result = run("spec", "-o", "api.yaml", env={"MOCK_CALLER_DIR": str(tmp_path)})
+    assert result.returncode == 0 and result.stderr == "wrote openapi.yaml to api.yaml\n", result.stderr
+    assert (tmp_path / "api.yaml").read_bytes() == (REPO / "openapi.yaml").read_bytes()
+    unwritable = run("spec", "-o", str(tmp_path / "missing" / "api.yaml"))
+    assert unwritable.returncode == 2 and unwritable.stderr.count("\n") == 1
+    assert unwritable.stderr.startswith("mockserver: --output has value")

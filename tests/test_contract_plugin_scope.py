@@ -46,6 +46,18 @@ def run_pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           timeout=600)
 
 
+def probe_alone(tmp_path: Path) -> dict[str, object]:
+    """What the probe sees run alone: Hypothesis' own defaults here (its CI profile where CI is set)."""
+    folder = tmp_path / "alone"
+    folder.mkdir()
+    (folder / "test_probe.py").write_text(PROBE, encoding="utf-8")
+    result = run_pytest(folder, "test_probe.py")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    alone: dict[str, object] = json.loads((folder / "probe.json").read_text(encoding="utf-8"))
+    assert alone["examples"] == alone["max_examples"] == 100  # not the suite's 25: the tests below can fail
+    return alone
+
+
 def passing_examples(output: str, test: str) -> int:
     """How many passing examples Hypothesis' statistics report for a test."""
     section = output.split(f"::{test}:", 1)[1]
@@ -60,7 +72,7 @@ def test_a_probe_beside_the_suite_keeps_its_hypothesis_settings_and_junit(tmp_pa
                         "-k", "probe or any_page")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     probe = json.loads((tmp_path / "probe.json").read_text(encoding="utf-8"))
-    assert probe == {"examples": 100, "max_examples": 100, "deadline": 0.2, "database": True}
+    assert probe == probe_alone(tmp_path)
     assert passing_examples(result.stdout, "test_probe_keeps_its_own_hypothesis_settings") == 100
     assert passing_examples(result.stdout, "test_any_page_keeps_the_arithmetic") == 25  # the fast profile's
     junit = (tmp_path / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
@@ -79,7 +91,22 @@ def test_a_backends_own_contract_tests_folder_is_not_the_suite(tmp_path: Path) -
     assert "contract:" not in result.stdout
     assert not (backend / "reports").exists()
     probe = json.loads((backend / "probe.json").read_text(encoding="utf-8"))
-    assert probe == {"examples": 100, "max_examples": 100, "deadline": 0.2, "database": True}
+    assert probe == probe_alone(tmp_path)
+
+
+def test_a_backends_own_contract_tests_folder_beside_the_suite_is_not_reported_as_the_suite(tmp_path: Path) -> None:
+    backend = tmp_path / "backend"
+    (backend / "contract_tests").mkdir(parents=True)
+    (backend / "contract_tests" / "test_probe.py").write_text(PROBE, encoding="utf-8")
+    result = run_pytest(backend, "--pyargs", "contract_tests.test_envelopes", "contract_tests/")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "contract: target the bundled mock" in result.stdout
+    junit = (backend / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
+    report = (backend / "reports" / "contract-report.md").read_text(encoding="utf-8")
+    assert 'name="test_success_envelope"' in junit and "test_success_envelope" in report
+    assert "probe" not in junit and "probe" not in report
+    probe = json.loads((backend / "probe.json").read_text(encoding="utf-8"))
+    assert probe == probe_alone(tmp_path)
 
 
 def test_the_suites_tests_are_told_by_module_identity(tmp_path: Path) -> None:

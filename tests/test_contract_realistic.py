@@ -147,24 +147,26 @@ def test_a_forbidden_token_refused_as_invalid_is_a_set_up_error(live_mock: LiveM
     assert_untestable(run, "the target refuses CONTRACT_FORBIDDEN_TOKEN as invalid (HTTP 401")
 
 
-def test_an_ended_stream_that_is_live_is_a_set_up_error(live_mock: LiveMock, tmp_path: Path) -> None:
+def test_the_live_stream_given_as_the_ended_one_is_a_set_up_error(live_mock: LiveMock, tmp_path: Path) -> None:
     run = run_suite(live_mock.base_url, tmp_path, CONTRACT_ENDED_STREAM_ID=EXAMPLE_STREAM_ID)
-    assert_untestable(run, f"CONTRACT_ENDED_STREAM_ID {EXAMPLE_STREAM_ID} is answered as a live stream")
+    assert_untestable(run, "CONTRACT_ENDED_STREAM_ID is CONTRACT_STREAM_ID: give a stream that has ended")
 
 
-def test_a_target_serving_ended_streams_stops_at_the_set_up_line(tmp_path: Path) -> None:
+def test_a_target_serving_ended_streams_breaks_the_promise(tmp_path: Path) -> None:
+    """An ended stream answered 200 is the deployment's broken promise (exit 1), not the user's mistake."""
     mock = start_mock(module="tests.faulty_target", prefix=["ended_streams_are_live"])
     try:
-        run = run_suite(mock.base_url, tmp_path)
+        run = run_suite(mock.base_url, tmp_path, "contract_tests/test_existence.py")
     finally:
         stop_mock(mock)
-    assert_untestable(run, "is answered as a live stream (HTTP 200): give a stream that has ended (if it has, the "
-                           "target serves ended streams")
+    assert run.returncode == 1, run.output[-3000:]
+    assert re.search(r"^\| ended_stream \| [1-9]", run.report, re.MULTILINE), run.report[:3000]
 
 
 def test_an_unknown_allowed_check_is_a_set_up_error(tmp_path: Path) -> None:
     run = run_suite(None, tmp_path, CONTRACT_ALLOW="envelope_shape,no_such_check")
-    assert_untestable(run, "CONTRACT_ALLOW names 'no_such_check', which is not a check of the suite")
+    assert_untestable(run, "CONTRACT_ALLOW names 'no_such_check', which is not a check of the suite "
+                           "(`contract-test --list-findings`")
 
 
 @pytest.mark.parametrize("realistic", ["--latency 1500"], indirect=True)

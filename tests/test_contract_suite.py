@@ -35,7 +35,7 @@ class SuiteRun:
         return lines[-1] if lines else ""
 
 
-def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int = 7, **variables: str) -> SuiteRun:
+def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int | None = 7, **variables: str) -> SuiteRun:
     """`pytest contract_tests` in a subprocess, aimed at base_url (the bundled mock when None)."""
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
     token = None
@@ -47,7 +47,7 @@ def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int = 7, *
         environ |= {"CONTRACT_BASE_URL": base_url, "CONTRACT_TOKEN": token, "CONTRACT_STREAM_ID": EXAMPLE_STREAM_ID,
                     "CONTRACT_FORBIDDEN_TOKEN": forbidden, "CONTRACT_ENDED_STREAM_ID": ENDED_STREAM_ID}
     report, junit = tmp_path / "report.md", tmp_path / "junit.xml"
-    environ |= {"CONTRACT_REPORT": str(report), "CONTRACT_SEED": str(seed), **variables}
+    environ |= {"CONTRACT_REPORT": str(report), **({} if seed is None else {"CONTRACT_SEED": str(seed)}), **variables}
     paths = [] if any(arg.startswith("contract_tests") for arg in args) else ["contract_tests"]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *args],
@@ -168,7 +168,7 @@ def test_the_junit_file_names_the_seed_and_the_replay_command(tmp_path: Path) ->
     run = run_suite(None, tmp_path, "-k", "test_no_token_is_401", seed=31337)
     assert run.returncode == 0, run.output[-2000:]
     assert '<property name="contract_seed" value="31337"' in run.junit
-    replay = "CONTRACT_SEED=31337 CONTRACT_PROFILE=fast contract-test"
+    replay = "CONTRACT_SEED=31337 CONTRACT_PROFILE=fast contract-test -k test_no_token_is_401"
     assert f'<property name="contract_replay" value="{replay}"' in run.junit
 
 

@@ -68,6 +68,12 @@ def test_the_wheel_ships_the_spec_byte_identical_in_each_package(distribution: D
         assert "openapi.yaml" not in archive.namelist()  # inside the packages, never loose in site-packages
 
 
+def test_the_wheel_ships_the_avatar_font_and_its_licence(distribution: Distribution) -> None:
+    with zipfile.ZipFile(distribution.wheel) as archive:
+        assert archive.read("mockserver/fonts/initials.ttf") == (REPO / "mockserver/fonts/initials.ttf").read_bytes()
+        assert b"Bitstream" in archive.read("mockserver/fonts/LICENSE.txt")
+
+
 def test_the_sdist_carries_the_spec_it_builds_from(distribution: Distribution) -> None:
     with tarfile.open(distribution.sdist) as archive:
         top = archive.getnames()[0].split("/")[0]
@@ -150,6 +156,15 @@ def test_the_installed_mock_serves_its_spec_from_an_empty_directory(installed_mo
 
     spec = httpx.get(f"{installed_mock.base_url}/openapi.json", timeout=10).json()
     assert "/api/v1/live-stream/{id}/viewers" in spec["paths"]
+
+
+def test_the_installed_spec_command_prints_the_shipped_openapi_yaml(installed: Installed) -> None:
+    result = subprocess.run([str(installed.bin_dir / "mockserver"), "spec"], cwd=installed.empty_dir,
+                            capture_output=True, timeout=60, env=clean_environment())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (REPO / "openapi.yaml").read_bytes()
+    version = run([str(installed.bin_dir / "mockserver"), "--version"], installed.empty_dir)
+    assert re.fullmatch(r"mockserver \d+\.\d+\.\d+\n", version.stdout), version.stdout + version.stderr
 
 
 def test_contract_test_checks_the_bundled_mock_from_an_empty_directory(installed: Installed, tmp_path: Path) -> None:

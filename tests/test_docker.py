@@ -8,6 +8,7 @@ On a machine without Docker the test is skipped with a hint; in CI (CI=true, whe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -28,7 +29,8 @@ from tests.built_distribution import REPO
 
 pytestmark = pytest.mark.slow  # builds and runs the Docker image
 
-IMAGE = "allmine-viewers-mock:test"
+# One tag per checkout, so that two checkouts testing on one Docker daemon never build over each other's image.
+IMAGE = f"allmine-viewers-mock:test-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
 STREAM = "64d15f9e2e6c8f4d5a123456"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 HINT = ("Docker is not available: install it (Debian/Ubuntu: sudo apt-get install docker.io) and start the daemon; "
@@ -181,3 +183,57 @@ def test_the_compose_example_runs_this_image_with_settings_the_mock_accepts() ->
     assert mock["image"] == "allmine-viewers-mock" and mock["ports"] == ["127.0.0.1:8080:8080"]
     assert load_settings({}, mock["environment"]).latency == LatencyRange(100, 400)
     assert compose["services"]["web"]["depends_on"]["viewers-mock"]["condition"] == "service_healthy"
+
+
+def test_the_replicas_compose_example_balances_two_mocks_that_agree() -> None:
+    compose = yaml.safe_load((REPO / "docs" / "docker-compose.replicas.yml").read_text(encoding="utf-8"))
+    replicas = {name: service for name, service in compose["services"].items() if name.startswith("viewers-mock")}
+    assert len(replicas) == 2 and all(s["image"] == "allmine-viewers-mock" for s in replicas.values())
+    environments = [service["environment"] for service in replicas.values()]
+    assert environments[0] == environments[1] and "MOCK_CLOCK" not in environments[0]  # one anchored clock
+    settings = load_settings({}, environments[0])
+    assert settings.clock is None and settings.seed == 0
+    balancer = compose["services"]["load-balancer"]
+    assert balancer["ports"] == ["127.0.0.1:8080:8080"]
+    assert {name: dependency["condition"] for name, dependency in balancer["depends_on"].items()} == dict.fromkeys(
+        replicas, "service_healthy")
+    config = (REPO / "docs" / "nginx-replicas.conf").read_text(encoding="utf-8")
+    assert re.findall(r"^\s*server (\S+);", config, re.MULTILINE) == [f"{name}:8080" for name in replicas]
+    assert re.search(r"^\s*listen 8080;", config, re.MULTILINE) and "proxy_pass http://viewers_mock;" in config
+
+
+def test_two_containers_started_apart_serve_one_audience(image: str) -> None:
+    from tests.test_live_server import partitions_across
+
+    token = docker("run", "--rm", image, "token").stdout.strip()
+    first = Container(image, "--churn", "600/600")
+    try:
+        first.wait_until_healthy()
+        time.sleep(2.5)  # a replica scaled out, or restarted, a little later
+        second = Container(image, "--churn", "600/600")
+        try:
+            second.wait_until_healthy()
+            assert partitions_across([first.base_url, second.base_url], token)
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+
+
+def documented_image_sizes() -> tuple[float, float]:
+    """The performance page's image size and the part of it that is this image's own layers, in MB."""
+    page = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| image size \| (\d+) MB, of which (\d+) MB are this image's layers", page, re.MULTILINE)
+    assert row, "docs/performance.md's distribution table has no image size row"
+    return float(row[1]), float(row[2])
+
+
+def test_the_documented_image_size_is_the_built_images(image: str) -> None:
+    total, own = documented_image_sizes()
+    base = BASE_IMAGE.group(1) if BASE_IMAGE else ""
+    size_mb = int(docker("image", "inspect", "--format", "{{.Size}}", image).stdout) / 1e6
+    base_mb = int(docker("image", "inspect", "--format", "{{.Size}}", base).stdout) / 1e6
+    assert abs(own - (size_mb - base_mb)) <= 0.15 * (size_mb - base_mb), (own, size_mb - base_mb)
+    stand_in = docker("image", "inspect", "--format", "{{index .Config.Labels \"stand-in\"}}", base).stdout.strip()
+    if stand_in == "true":  # the page measured on the stand-in base; another base has another total
+        assert abs(total - size_mb) <= 0.15 * size_mb, (total, size_mb)

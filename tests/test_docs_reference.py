@@ -48,7 +48,7 @@ def long_options(parser: argparse.ArgumentParser, *commands: tuple[str, ...]) ->
     return {option for text in texts for option in re.findall(r"(?<![\w-])--[a-z][a-z-]+", text)} - {"--help"}
 
 
-MOCK_COMMANDS = (("serve",), ("streams",), ("token",), ("fixtures", "export"), ("fixtures", "record"))
+MOCK_COMMANDS = (("serve",), ("streams",), ("token",), ("spec",), ("fixtures", "export"), ("fixtures", "record"))
 
 
 def test_every_mockserver_option_and_variable_is_in_its_reference() -> None:

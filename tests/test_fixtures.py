@@ -56,12 +56,23 @@ def edited(document: dict[str, Any], stream: int, viewer: int | None, field: str
     (5, "email", "leak@example.com", r"viewers\[5\].*unknown field 'email'"),
     (5, "profilePhoto", "photo.jpg", r"profilePhoto: \"photo.jpg\" is not null or a photo object"),
     (5, "username", "two\nlines", r"username: .* control character"),
+    (5, "expertise", 7, r"viewers\[5\].*expertise: 7 is not null or a single-line string"),
+    (5, "expertise", KeyError, r"viewers\[5\].*\.expertise: missing"),
 ])
 def test_bad_viewer_is_named(tmp_path: Path, document: dict[str, Any], viewer: int, field: str, value: Any,
                              message: str) -> None:
     with pytest.raises(FixtureError, match=message) as failure:
         load_fixtures(write(tmp_path, edited(document, 0, viewer, field, value)))
     assert str(tmp_path / "fixtures.json") in str(failure.value)
+
+
+def test_a_null_expertise_loads_and_is_served_null(tmp_path: Path, document: dict[str, Any]) -> None:
+    stream = load_fixtures(write(tmp_path, edited(document, 0, 5, "expertise", None))).live_stream(
+        document["streams"][0]["_id"])
+    wanted = document["streams"][0]["viewers"][5]["_id"]
+    viewers = [stream.audience.viewer(i) for i in range(len(stream.audience))]
+    (viewer,) = (viewer for viewer in viewers if viewer.id == wanted)
+    assert viewer.expertise is None and viewer.to_json()["expertise"] is None
 
 
 def test_bad_photo_field_is_named(tmp_path: Path, document: dict[str, Any]) -> None:

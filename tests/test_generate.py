@@ -49,6 +49,18 @@ def test_viewers_are_well_formed() -> None:
     assert all(set(p.profile_photo.variants) == {"40", "76"} for p in with_photo if p.profile_photo)
 
 
+def test_some_viewers_never_set_an_expertise() -> None:
+    """The hardest reading of a field the documentation shows once: null for some viewers, on the first page too."""
+    for stream_id in (EXAMPLE_STREAM_ID, LARGE_STREAM_ID):
+        audience = default_dataset().live_stream(stream_id).audience
+        expertise = [audience.viewer(i).expertise for i in range(len(audience))]
+        assert 0.1 < expertise.count(None) / len(expertise) < 0.35
+        assert None in expertise[:10]
+        assert all(isinstance(value, str) and value for value in expertise if value is not None)
+    again = default_dataset().live_stream(LARGE_STREAM_ID).audience
+    assert [again.viewer(i).expertise for i in range(len(again))] == expertise
+
+
 def test_a_million_viewer_audience_is_derived_lazily() -> None:
     audience = default_dataset(0, large_audience=1_000_000).live_stream(LARGE_STREAM_ID).audience
     assert len(audience) == 1_000_000

@@ -17,7 +17,7 @@ from mockserver.core.dataset import (
     default_dataset,
 )
 from mockserver.core.live import LiveData
-from mockserver.core.model import Churn, Viewer
+from mockserver.core.model import Churn, Viewer, parse_timestamp
 from mockserver.core.query import PageRequest
 from mockserver.core.search import fold
 
@@ -177,3 +177,16 @@ def test_durations(text: str, seconds: int) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ValueError, match="not a duration"):
         parse_duration(text)
+
+
+def test_by_default_the_clock_counts_from_the_top_of_the_hour_and_a_stream_ends_after_the_start() -> None:
+    started = parse_timestamp("2026-12-01T12:34:56.789Z")
+    clock = MockClock.starting(started)
+    later = MockClock.starting(started + 2_500)  # a replica started 2.5 s later
+    assert (clock.start_ms, clock.started_wall_ms) == (later.start_ms, later.started_wall_ms)  # one second 0
+    assert clock.anchored and later.opened_second == clock.opened_second + 3  # 12:34:59.289
+    assert clock.start_ms == clock.started_wall_ms == parse_timestamp("2026-12-01T12:00:00Z")
+    assert clock.opened_second == 34 * 60 + 56 and clock.end_second(900) == 34 * 60 + 56 + 900
+    pinned = MockClock.starting(started, parse_timestamp("2026-11-28T12:00:00Z"))  # --clock: second 0 is the start
+    assert pinned.started_wall_ms == started and pinned.opened_second == 0 and not pinned.anchored
+    assert pinned.end_second(900) == 900

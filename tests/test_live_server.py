@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from mockserver.core.dataset import LIVE_STREAM_ID
+from mockserver.core.model import parse_timestamp
 from tests.conftest import VIEWERS, LiveMock, start_mock, stop_mock
 
 pytestmark = pytest.mark.slow  # starts mocks in subprocesses and waits on their clocks
@@ -105,8 +106,11 @@ def test_streams_lists_rates_and_the_end() -> None:
     assert live["churn"] == {"joinsPerMinute": 12, "leavesPerMinute": 6}
     assert live["endsAfterSeconds"] == 900 and live["endsAt"] == "2026-11-28T12:15:00.000Z"
     assert "churn" not in rows["64d15f9e2e6c8f4d5a123456"]  # the documented example is static
+    before_ms = time.time_ns() // 1_000_000 // 1000 * 1000
     table = run("streams", "--live-for", "15m").stdout
-    assert re.search(rf"{LIVE_STREAM_ID} +live +60 +150 +30/24/min +.*ends 15m after the start", table)
+    ends = re.search(rf"{LIVE_STREAM_ID} +live +\d+ +\d+ +30/24/min +.*ends 15m after the start, at (\S+)\)", table)
+    assert ends, table  # without --clock: 15 minutes after this start, whatever second of the hour it is
+    assert before_ms + 900_000 <= parse_timestamp(ends[1]) <= time.time_ns() // 1_000_000 + 900_000
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
@@ -133,3 +137,57 @@ def test_workers_agree_on_the_live_stream(token: str) -> None:
     finally:
         stop_mock(mock)
     assert len(bodies) == 1
+
+
+def walk_alternating(replicas: list[httpx.Client], token: str) -> tuple[list[str], int, bool]:
+    """Every page of the live stream at limit 25, asking the replicas in turn, started just after a wall-clock
+    second began: the ids, the last totalItems, and whether every answer came in that second (else the
+    audience may have moved during the walk)."""
+    ids: list[str] = []
+    seconds: set[str] = set()
+    while time.time() % 1 > 0.05:
+        time.sleep(0.005)
+    page = 1
+    while True:
+        body = replicas[(page - 1) % len(replicas)].get(VIEWERS.format(LIVE_STREAM_ID), params={
+            "page": page, "limit": 25}, headers={"Authorization": f"Bearer {token}"}).json()
+        seconds.add(body["timestamp"][:19])
+        ids.extend(viewer["_id"] for viewer in body["data"]["list"])
+        if not body["data"]["pagination"]["hasNextPage"]:
+            return ids, body["data"]["pagination"]["totalItems"], len(seconds) == 1
+        page += 1
+
+
+def partitions_across(base_urls: list[str], token: str) -> bool:
+    """Whether a walk that alternates between the replicas yields every viewer once (tried until a walk fits
+    in one second, as the audience moves every second)."""
+    clients = [httpx.Client(base_url=base_url, timeout=30) for base_url in base_urls]
+    try:
+        for client in clients:  # each works out the hour's joins and leaves so far on its first request
+            client.get(VIEWERS.format(LIVE_STREAM_ID), headers={"Authorization": f"Bearer {token}"})
+        for _ in range(30):
+            ids, total, in_one_second = walk_alternating(clients, token)
+            if in_one_second:
+                return len(ids) == len(set(ids)) == total
+    finally:
+        for client in clients:
+            client.close()
+    pytest.fail("no walk of the live stream fitted in one second in 30 tries")
+
+
+@pytest.mark.parametrize("clock", [(), ("--clock", CLOCK)], ids=["default clock", "each its own --clock"])
+def test_replicas_started_apart_serve_one_audience_by_default(token: str, clock: tuple[str, ...]) -> None:
+    churn = ("--churn", "600/600")  # ten joins and ten leaves a second: two seconds apart is another audience
+    first = start_mock(*churn, *clock)
+    try:
+        time.sleep(2.5)  # the second replica starts later, as a restarted or scaled-out one does
+        second = start_mock(*churn, *clock)
+        try:
+            partitioned = partitions_across([first.base_url, second.base_url], token)
+        finally:
+            stop_mock(second)
+    finally:
+        stop_mock(first)
+    # By default both clocks count from the top of the hour; `--clock` starts each at its own start (the proof
+    # that the walk would see two audiences if they did not agree).
+    assert partitioned == (not clock)

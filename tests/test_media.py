@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from starlette.testclient import TestClient
 
-from mockserver.core.avatars import colour, initials
+from mockserver.core.avatars import FONT_PATH, INITIAL_LETTERS, colour, initials
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LIVE_STREAM_ID
 from mockserver.settings import Settings
 from mockserver.web.app import create_app
@@ -55,7 +56,8 @@ def test_avatars_are_cacheable_and_readable_from_any_origin(client: TestClient, 
 def test_the_picture_is_the_viewers_initials_on_their_colour(client: TestClient, auth: dict[str, str]) -> None:
     body = client.get(VIEWERS.format(EXAMPLE_STREAM_ID), headers=auth).json()
     viewer = next(v for v in body["data"]["list"] if v["profilePhoto"])
-    assert f"/{viewer['_id']}/{initials(viewer['name'], viewer['surname'])}/" in viewer["profilePhoto"]["url"]
+    letters = quote(initials(viewer["name"], viewer["surname"]), safe="")
+    assert f"/{viewer['_id']}/{letters}/" in viewer["profilePhoto"]["url"]
     image = Image.open(io.BytesIO(client.get(viewer["profilePhoto"]["variants"]["76"]).content)).convert("RGB")
     corner = image.getpixel((1, 1))
     assert isinstance(corner, tuple)
@@ -63,14 +65,45 @@ def test_the_picture_is_the_viewers_initials_on_their_colour(client: TestClient,
     assert len(image.getcolors(maxcolors=100_000) or []) > 10  # letters drawn on it, not a flat square
 
 
-@pytest.mark.parametrize(("name", "surname", "letters"), [("Çağla", "Şahin", "CS"), ("İlker", "Ödemiş", "IO"),
-                                                          ("ılgın", "yılmaz", "IY"), ("李", "", "-")])
-def test_initials_are_what_the_font_can_draw(name: str, surname: str, letters: str) -> None:
+@pytest.mark.parametrize(("name", "surname", "letters"), [
+    ("Özdeş", "Aslan", "ÖA"), ("Çağla", "Şahin", "ÇŞ"), ("İlker", "Ödemiş", "İÖ"), ("ılgın", "yılmaz", "IY"),
+    ("Ümit", "Ğ", "ÜĞ"), ("Łukasz", "Ørsted", "ŁØ"), ("ßabine", "", "S"), ("Ǆemal", "Ṩen", "DS"),
+    ("'Ali", "(Can)", "AC"), ("李", "", "-"), ("", "", "-")])
+def test_initials_keep_their_letters(name: str, surname: str, letters: str) -> None:
     assert initials(name, surname) == letters
 
 
+def glyph(letter: str) -> bytes:
+    font = ImageFont.truetype(str(FONT_PATH), 64)
+    image = Image.new("L", (96, 96))
+    ImageDraw.Draw(image).text((48, 48), letter, font=font, anchor="mm", fill=255)
+    return image.tobytes()
+
+
+def test_the_bundled_font_draws_every_initial_letter_distinctly() -> None:
+    missing = glyph("\u0378")  # an unassigned code point: the font's "no glyph" box
+    drawn = {letter: glyph(letter) for letter in sorted(INITIAL_LETTERS)}
+    assert set("ABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ") <= INITIAL_LETTERS  # the Turkish alphabet's capitals
+    assert [letter for letter, bitmap in drawn.items() if bitmap == missing or not any(bitmap)] == []
+    alike = {frozenset(letter for letter in drawn if drawn[letter] == bitmap) for bitmap in drawn.values()}
+    assert {group for group in alike if len(group) > 1} == {frozenset("ÐĐ")}  # Ö is not drawn as O, nor Ş as S
+
+
+def test_an_avatar_of_turkish_initials_is_drawn_with_them(client: TestClient, auth: dict[str, str]) -> None:
+    body = client.get(VIEWERS.format(EXAMPLE_STREAM_ID), params={"limit": 100}, headers=auth).json()
+    viewer = next(v for v in body["data"]["list"] if v["profilePhoto"] and v["name"] == "Özdeş")
+    url = viewer["profilePhoto"]["url"]
+    assert f"/{viewer['_id']}/%C3%96{viewer['surname'][0]}/photo.jpg" in url
+    turkish = client.get(url)
+    plain = client.get(url.replace("/%C3%96", "/O"))
+    assert turkish.status_code == plain.status_code == 200
+    assert turkish.content != plain.content
+
+
 @pytest.mark.parametrize("path", ["/media/avatars/zz/AB/40.webp", "/media/avatars/6722c52cac83ff594e000000/AB/41.webp",
-                                  "/media/nothing", "/media/avatars/6722c52cac83ff594e000000/abc/40.webp"])
+                                  "/media/nothing", "/media/avatars/6722c52cac83ff594e000000/abc/40.webp",
+                                  "/media/avatars/6722c52cac83ff594e000000/ab/40.webp",
+                                  "/media/avatars/6722c52cac83ff594e000000/%E6%9D%8E/40.webp"])
 def test_a_wrong_media_path_is_a_404_envelope(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404 and response.json()["errors"][0] == "Resource not found"

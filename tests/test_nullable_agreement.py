@@ -1,4 +1,4 @@
-"""The three readers of openapi.yaml agree on what a nullable profile photo allows.
+"""The three readers of openapi.yaml agree on what a nullable profile photo and a nullable expertise allow.
 
 openapi-schema-validator (the spec validator's schema engine), Connexion's response validation and
 Schemathesis' response conformance check each read `nullable` their own way; a form they disagree on
@@ -72,14 +72,37 @@ def schema_validator_accepts(spec: dict[str, Any], body: dict[str, Any]) -> bool
     return bool(OAS30Validator(schema).is_valid(body))
 
 
+def verdicts(spec: dict[str, Any], body: dict[str, Any]) -> dict[str, bool]:
+    return {
+        "openapi-schema-validator": schema_validator_accepts(spec, body),
+        "connexion": connexion_accepts(spec, body),
+        "schemathesis": schemathesis_accepts(spec, body),
+    }
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_all_three_agree(spec: dict[str, Any], case: str) -> None:
     make_photo, expected = CASES[case]
     documented = spec["paths"][PATH]["get"]["responses"]["200"]["content"]["application/json"]["example"]
     body = body_with_photo(spec, make_photo(copy.deepcopy(documented["data"]["list"][0]["profilePhoto"])))
-    verdicts = {
-        "openapi-schema-validator": schema_validator_accepts(spec, body),
-        "connexion": connexion_accepts(spec, body),
-        "schemathesis": schemathesis_accepts(spec, body),
-    }
-    assert verdicts == dict.fromkeys(verdicts, expected)
+    found = verdicts(spec, body)
+    assert found == dict.fromkeys(found, expected)
+
+
+EXPERTISE_CASES: dict[str, tuple[Any, bool]] = {
+    "null expertise": (None, True),
+    "documented expertise": ("designer", True),
+    "empty expertise": ("", True),
+    "numeric expertise": (7, False),
+    "list of expertise": (["designer"], False),
+    "object expertise": ({"title": "designer"}, False),
+}
+
+
+@pytest.mark.parametrize("case", list(EXPERTISE_CASES))
+def test_all_three_agree_on_expertise(spec: dict[str, Any], case: str) -> None:
+    value, expected = EXPERTISE_CASES[case]
+    body = body_with_photo(spec, None)
+    body["data"]["list"][0]["expertise"] = value
+    found = verdicts(spec, body)
+    assert found == dict.fromkeys(found, expected)

@@ -359,3 +359,41 @@ def test_a_page_on_another_origin_reads_viewers_through_the_proxy(page_origin: t
     assert page["status"] == 200 and len(page["body"]["data"]["list"]) == 5, page
     assert unauthorised["status"] == 401 and unauthorised["challenge"].startswith("Bearer"), unauthorised
     assert status == 0 and "no promise broken" in stderr, stderr
+
+
+def test_empty_answers_of_one_query_age_out_of_the_window_and_findings_are_kept() -> None:
+    """Two empty answers of one query, then more than the window: forgetting them must not crash the checks."""
+    from contract_proxy.cross_answer_watch import Watcher
+    from contract_tests.registry.exchange import Exchange
+
+    def page(page: int, ids: list[str]) -> Exchange:
+        body = {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-01-01T00:00:00.000Z",
+                "data": {"list": [{"_id": i} for i in ids], "participantAudienceTotal": 5,
+                         "pagination": {"totalItems": len(ids), "itemsPerPage": 2, "currentPage": page}}}
+        return Exchange.of("GET", f"http://x{EXAMPLE}?page={page}&limit=2&search=zz", {}, 200,
+                           {"content-type": "application/json"}, json.dumps(body).encode())
+
+    by_count, by_age = Watcher(window=2), Watcher(window_seconds=10.0)
+    for moment in range(6):
+        by_count.check(page(1, []), "s", sent=float(moment), received=float(moment))
+        by_age.check(page(1, []), "s", sent=moment * 8.0, received=moment * 8.0)
+    by_count.check(page(1, ["a" * 24, "b" * 24]), "s", sent=7.0, received=7.0)
+    repeated = by_count.check(page(2, ["b" * 24, "c" * 24]), "s", sent=8.0, received=8.0)
+    assert "pagination_partition" in [finding.check for finding in repeated]
+
+
+def test_a_raw_utf8_query_is_forwarded(mock_and_proxy: tuple[LiveMock, LiveProxy, Path], token: str) -> None:
+    """`curl "…?search=ayşe"` sends the bytes as they are: the proxy forwards them as fetch would send them."""
+    import socket
+    from urllib.parse import urlsplit
+
+    _, proxy, _ = mock_and_proxy
+    address = urlsplit(proxy.base_url)
+    with socket.create_connection((address.hostname or "127.0.0.1", address.port or 80), timeout=10) as connection:
+        connection.sendall(f"GET {EXAMPLE}?search=ayşe&limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}"
+                           "\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+    assert b'"isSuccess": true' in answer or b'"isSuccess":true' in answer

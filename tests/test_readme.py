@@ -4,11 +4,14 @@ data, and every curl line against the mock must answer."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from starlette.testclient import TestClient
 
-from tests.conftest import REPO
+from mockserver.core.dataset import EXAMPLE_STREAM_ID
+from mockserver.core.search import fold
+from tests.conftest import REPO, VIEWERS
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PAGES = sorted((REPO / "docs").rglob("*.md"))
@@ -39,3 +42,32 @@ def test_every_curl_example_answers(client: TestClient, auth: dict[str, str]) ->
     for url in urls:
         parts = urlsplit(url)
         assert client.get(f"{parts.path}?{parts.query}", headers=auth).status_code == 200, url
+
+
+DOCUMENTS = [REPO / "README.md", *sorted((REPO / "docs").glob("**/*.md"))]
+# `search=TERM`, the stream its URL names if any, and the name it says the term finds (`search=X` finds "Y").
+SEARCH_EXAMPLE = re.compile(r"(?:/live-stream/(?P<stream>[0-9a-f]{24})/viewers\?[^\"`\s]*?)?"
+                            r"search=(?P<term>[^&\"'`\s)]+)`?(?: finds \"(?P<finds>[^\"]+)\")?")
+
+
+def search_examples() -> list[tuple[str, str, str, str | None]]:
+    """(document, stream, term, the name it finds if the text says) for every `search=` in the docs."""
+    found = []
+    for document in DOCUMENTS:
+        for match in SEARCH_EXAMPLE.finditer(document.read_text(encoding="utf-8")):
+            found.append((str(Path(document).relative_to(REPO)), match["stream"] or EXAMPLE_STREAM_ID,
+                          unquote(match["term"]), match["finds"]))
+    return found
+
+
+def test_every_documented_search_finds_viewers_in_the_default_data(client: TestClient, auth: dict[str, str]) -> None:
+    examples = search_examples()
+    assert len(examples) >= 4, examples
+    for document, stream, term, finds in examples:
+        response = client.get(VIEWERS.format(stream), params={"search": term, "limit": "100"}, headers=auth)
+        assert response.status_code == 200, (document, term, response.text)
+        viewers = response.json()["data"]["list"]
+        assert viewers, f"{document}: search={term} finds nobody in stream {stream} of the default data"
+        if finds is not None:
+            shown = [fold(v[key]) for v in viewers for key in ("name", "surname", "username")]
+            assert fold(finds) in shown, f"{document}: search={term} does not find {finds!r}"

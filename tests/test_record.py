@@ -12,8 +12,9 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -235,6 +236,91 @@ def test_accept_churn_keeps_the_last_walk_each_viewer_once_and_waits_out_throttl
     assert len({v["_id"] for v in viewers}) == len(viewers) >= 250
     assert "the API throttled" in result.stderr
     assert "order the mock does not serve" in result.stderr  # join times here jump back every 60 viewers
+    claimed = re.search(r"warning: wrote ([\d,]+) of the ([\d,]+) viewers the stream claims \(totalItems\); "
+                        r"--accept-churn kept a walk during which the audience moved", result.stderr)
+    assert claimed and int(claimed[1].replace(",", "")) == len(viewers), result.stderr
+    assert int(claimed[2].replace(",", "")) > 250  # what the last page read said, as it grew
+
+
+class SteadyButBroken(BaseHTTPRequestHandler):
+    """137 viewers that never move, behind pages that do not partition them: a cache keyed by the page number
+    alone (a page first asked at one limit comes back at every limit), pages that overlap by one, or skip one."""
+
+    audience = 137
+    fault = "page cache"
+    cache: ClassVar[dict[int, dict[str, Any]]] = {}
+
+    def do_GET(self) -> None:
+        query = dict(re.findall(r"(\w+)=(\d+)", self.path))
+        page, limit = int(query.get("page", "1")), int(query.get("limit", "20"))
+        if SteadyButBroken.fault == "page cache" and page in SteadyButBroken.cache:
+            data = SteadyButBroken.cache[page]
+        else:
+            start = (page - 1) * limit + {"overlap": -1, "skip": 1}.get(SteadyButBroken.fault, 0) * (page > 1)
+            data = self._page(page, limit, start)
+            SteadyButBroken.cache[page] = data
+        payload = json.dumps({"isSuccess": True, "statusCode": 200, "data": data, "errors": [],
+                              "timestamp": "2026-01-01T00:00:00.000Z"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _page(self, page: int, limit: int, start: int) -> dict[str, Any]:
+        size = SteadyButBroken.audience
+        viewers = [{"_id": f"{position:024x}", "username": f"u{position}", "name": "Ayşe", "surname": "Kaya",
+                    "profilePhoto": None, "followersCount": 1, "followingCount": 2, "expertise": None,
+                    "isFollowing": False, "joinedAt": f"2026-01-01T{23 - position // 60:02d}:{59 - position % 60:02d}"
+                                                      ":00.000Z"}
+                   for position in range(start, min(start + limit, size))]
+        return {"list": viewers, "participantAudienceTotal": 300,
+                "pagination": {"totalItems": size, "itemsPerPage": limit, "currentPage": page,
+                               "totalPages": -(-size // limit), "hasNextPage": page * limit < size,
+                               "hasPrevPage": page > 1}}
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+WRITTEN = {"page cache": 3, "overlap": 137, "skip": 136}  # of the 137 viewers, with --accept-churn
+
+
+@pytest.fixture(params=list(WRITTEN))
+def steady_but_broken(request: pytest.FixtureRequest) -> Iterator[str]:
+    SteadyButBroken.fault, SteadyButBroken.cache = request.param, {}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SteadyButBroken)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    if request.param == "page cache":  # someone's earlier requests at limit=1 are what the cache holds
+        for page in (1, 2, 3):
+            httpx.get(f"{base_url}/api/v1/live-stream/{'0' * 24}/viewers", params={"page": page, "limit": 1})
+    yield base_url
+    server.shutdown()
+    server.server_close()
+
+
+def test_pages_that_do_not_partition_under_steady_totals_are_named_a_broken_deployment_not_churn(
+        steady_but_broken: str, tmp_path: Path) -> None:
+    output = tmp_path / "broken.json"
+    result = run_record(steady_but_broken, "t", output, "0" * 24, extra=("--attempts", "2"))
+    assert result.returncode == 1 and not output.exists()
+    assert "never moved (137, 300 on every page of 2 walk(s))" in result.stderr, result.stderr
+    assert "pagination is broken, not churning" in result.stderr and "kept moving" not in result.stderr
+    assert "--accept-churn" not in result.stderr  # keeping a walk would not make the recording whole
+    assert result.stderr.count("\n") == 1
+
+
+def test_accept_churn_on_a_broken_deployment_warns_how_many_viewers_of_how_many_it_wrote(
+        steady_but_broken: str, tmp_path: Path) -> None:
+    output = tmp_path / "broken.json"
+    result = run_record(steady_but_broken, "t", output, "0" * 24, extra=("--attempts", "1", "--accept-churn"))
+    assert result.returncode == 0, result.stderr
+    written = len(json.loads(output.read_text())["streams"][0]["viewers"])
+    assert written == WRITTEN[SteadyButBroken.fault]
+    assert f"warning: wrote {written} of the 137 viewers the stream claims (totalItems); not churn:" in result.stderr
+    assert "never moved" in result.stderr
 
 
 def test_a_terminal_gets_a_progress_bar() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
+from openapi_schema_validator import OAS30Validator
 from starlette.testclient import TestClient
 
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LIVE_STREAM_ID
 from mockserver.settings import LatencyRange, Settings
 from mockserver.web.app import create_app
-from mockserver.web.scenarios import ScenarioRejected, parse_prefer
+from mockserver.web.scenarios import FORCEABLE_CODES, ScenarioRejected, parse_prefer
 from tests.conftest import VIEWERS
 
 EXAMPLE = VIEWERS.format(EXAMPLE_STREAM_ID)
@@ -102,3 +104,40 @@ def test_a_refused_browser_origin_is_logged_once_naming_the_option(auth: dict[st
     lines = [record.getMessage() for record in caplog.records if "app.example.org" in record.getMessage()]
     assert len(lines) == 1 and "--cors-origins https://app.example.org" in lines[0]
     assert not [record for record in caplog.records if "localhost:5173" in record.getMessage()]
+
+
+def parameter_examples(served: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], Any]]:
+    """(path, method, parameter, example value) for every example of every parameter of the served spec."""
+    found: list[tuple[str, str, dict[str, Any], Any]] = []
+    for path, path_item in served["paths"].items():
+        for method, operation in path_item.items():
+            for parameter in operation.get("parameters", []):
+                values = [example["value"] for example in parameter.get("examples", {}).values()]
+                values += [parameter["example"]] if "example" in parameter else []
+                found.extend((path, method, parameter, value) for value in values)
+    return found
+
+
+def test_every_example_of_the_served_spec_is_an_answer_it_allows(client: TestClient, auth: dict[str, str]) -> None:
+    served = client.get("/openapi.json").json()
+    examples = parameter_examples(served)
+    assert {value for *_, value in examples} >= {"code=503", "code=401", "delay=1500", "at=600"}
+    for path, method, parameter, value in examples:
+        schema = {**parameter["schema"], "components": served["components"]}
+        assert OAS30Validator(schema).is_valid(value), (parameter["name"], value)
+        operation = served["paths"][path][method]
+        headers = {**auth, **({parameter["name"]: value} if parameter["in"] == "header" else {})}
+        params = {parameter["name"]: value} if parameter["in"] == "query" else {}
+        stream = value if parameter["in"] == "path" else EXAMPLE_STREAM_ID
+        response = client.request(method.upper(), path.replace("{id}", stream), headers=headers, params=params)
+        documented = operation["responses"].get(str(response.status_code))
+        assert documented is not None, f"{parameter['name']}: {value} answers {response.status_code}, not listed"
+        body_schema = documented["content"]["application/json"]["schema"]
+        assert OAS30Validator({**body_schema, "components": served["components"]}).is_valid(response.json())
+        for header in documented.get("headers", {}):
+            assert header in response.headers, f"{parameter['name']}: {value} answers without {header}"
+
+
+def test_every_code_prefer_can_force_is_a_response_of_the_served_spec(client: TestClient) -> None:
+    operation = client.get("/openapi.json").json()["paths"]["/api/v1/live-stream/{id}/viewers"]["get"]
+    assert {str(code) for code in FORCEABLE_CODES} <= set(operation["responses"])

@@ -26,6 +26,7 @@ type Failure = paths["/api/v1/live-stream/{id}/viewers"]["get"]["responses"][400
 export const total = (page: Page): number => page.data.pagination.%s;
 export const following = (page: Page): boolean | undefined => page.data.list[0]?.isFollowing;
 export const firstError = (failure: Failure): string | undefined => failure.errors[0];
+export const neverSet: Page["data"]["list"][number]["expertise"] = null;  // nullable, so frontends handle it
 """
 
 

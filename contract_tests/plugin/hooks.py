@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import shlex
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,8 +74,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "contract_campaign: a lane of the suite's campaign (the campaign profile only)")
     if selects_suite(list(config.args), bool(config.option.pyargs), config.invocation_params.dir):
-        _set_up(config)
+        run = _set_up(config)
+        if run.settings.profile.name == "campaign" and getattr(config.option, "dist", "no") == "load":
+            config.option.dist = "loadgroup"  # one campaign lane on each worker (contract_tests/test_sequences.py)
 
 
 def _set_up(config: pytest.Config) -> SuiteSession:
@@ -92,13 +96,22 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     ledger = Ledger(allowed=dict(settings.allowed))
     pacer = Pacer(settings.max_rps, settings.time_budget_s, ledger.pacing)
     report = ContractReport(settings.report_path, settings.junit_path, target=settings.target_text, ledger=ledger)
+    if settings.target is not None:
+        for secret in (settings.target.token, settings.target.forbidden_token, settings.target.expired_token):
+            report.secrets.add(secret)
     if settings.target is not None and not config.option.collectonly:
         problem = preflight_problem(settings.target, pacer, settings, ledger)
         if problem is not None:
             report.write_untestable(problem)
             raise pytest.UsageError(f"contract suite: {problem}")
-    seed = settings.seed if settings.seed is not None else random.randrange(2**31)
+    seed = settings.seed if settings.seed is not None else settings.profile.default_seed
+    if seed is None:
+        seed = random.randrange(2**31)
     report.profile, report.seed, report.max_rps = settings.profile.name, seed, settings.max_rps
+    report.declarations = declarations(config, settings)
+    report.replay = replay_command(settings.profile.name, seed, report.declarations)
+    if getattr(config.option, "dist", "no") != "no" and isinstance(getattr(config.option, "numprocesses", None), int):
+        report.workers = max(1, config.option.numprocesses)
     target = settings.target if not config.option.collectonly else None
     run = SuiteSession(settings, seed, ledger, pacer, report, target)
     if not settings.junit_by_pytest and not hasattr(config, "workerinput"):
@@ -111,8 +124,9 @@ def _set_up(config: pytest.Config) -> SuiteSession:
 
 def preflight_problem(target: Target, pacer: Pacer, settings: SuiteSettings, ledger: Ledger) -> str | None:
     """Why the target cannot be tested as described, found before any test; None when it can."""
+    ledger.requests.bind(target)
     client = ContractClient(target, pacer, settings.timeout_s, allowances=ledger,
-                           secrets=target_secrets(target, settings.reveal_token))
+                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests)
     try:
         return preflight(target, client)
     except OutOfTime as stop:
@@ -134,8 +148,8 @@ def _name_the_run(config: pytest.Config, run: SuiteSession) -> None:
         return
     xml.add_global_property("contract_target", run.report.target)
     xml.add_global_property("contract_seed", str(run.seed))
-    xml.add_global_property("contract_replay",
-                            f"CONTRACT_SEED={run.seed} CONTRACT_PROFILE={run.settings.profile.name} contract-test")
+    xml.add_global_property("contract_declarations", "; ".join(run.report.declarations) or "none")
+    xml.add_global_property("contract_replay", run.report.replay)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
@@ -159,10 +173,17 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         terminal = config.pluginmanager.get_plugin("terminalreporter")
         if terminal is not None:
             terminal.write_line(header_line(run))
+    if run.settings.profile.name != "campaign":
+        lanes = [item for item in ours if item.get_closest_marker("contract_campaign") is not None]
+        if lanes:
+            config.hook.pytest_deselected(items=lanes)
+            items[:] = [item for item in items if item not in lanes]
+            ours = [item for item in ours if item not in lanes]
     run.nodeids.update(item.nodeid for item in ours)
     forced_seed = getattr(config.option, "hypothesis_seed", None)
     for item in ours:
         function = getattr(item, "obj", None)
+        function = getattr(function, "__func__", function)  # a test method: its function holds the settings
         if getattr(function, "is_hypothesis_test", False):
             apply_profile(function, run, forced_seed is None)
 
@@ -182,13 +203,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stderr.write(f"contract suite: {run.report.untestable}\n")
 
 
+def declarations(config: pytest.Config, settings: SuiteSettings) -> list[str]:
+    """Every declaration in force that changes what is judged: allowed deviations, another contract, and the
+    tests left out (-k, -m, --deselect), each as the replay command gives it."""
+    given: list[str] = []
+    if settings.allowed:
+        allow = os.environ.get("CONTRACT_ALLOW") or config.getoption("contract_allow") or ",".join(settings.allowed)
+        given.append(f"CONTRACT_ALLOW={shlex.quote(str(allow))}")
+    if settings.spec is not None:
+        given.append(f"CONTRACT_SPEC={shlex.quote(str(settings.spec))}")
+    if config.option.keyword:
+        given.append(f"-k {shlex.quote(config.option.keyword)}")
+    if config.option.markexpr:
+        given.append(f"-m {shlex.quote(config.option.markexpr)}")
+    given += [f"--deselect {shlex.quote(item)}" for item in config.getoption("deselect", None) or []]
+    return given
+
+
+def replay_command(profile: str, seed: int, given: list[str]) -> str:
+    variables = [part for part in given if part.startswith("CONTRACT_")]
+    options = [part for part in given if not part.startswith("CONTRACT_")]
+    return " ".join([f"CONTRACT_SEED={seed}", f"CONTRACT_PROFILE={profile}", *variables, "contract-test", *options])
+
+
 def header_line(run: SuiteSession) -> str:
     settings, seed = run.settings, run.seed
     profile = settings.profile.name
     cap = f"at most {settings.max_rps:g} requests/s" if settings.max_rps else "no rate cap"
     return (f"contract: target {run.report.target}; profile {profile}; seed {seed} "
-            f"(replay: CONTRACT_SEED={seed} CONTRACT_PROFILE={profile}); {cap}; "
-            f"time budget {settings.time_budget_s:g} s; timeout {settings.timeout_s:g} s")
+            f"(replay: {run.report.replay}); {cap}; "
+            f"time budget {settings.time_budget_s:g} s; timeout {settings.timeout_s:g} s; "
+            f"declared: {'; '.join(run.report.declarations) or 'nothing'}")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -1,13 +1,17 @@
-"""Suite profiles: fast for pull requests, deep for nightly runs and QA; each with its Hypothesis settings,
+"""Suite profiles: fast for pull requests, deep for nightly runs and QA, campaign to leave running (until its
+duration is up); each with its Hypothesis settings,
 applied to the suite's own tests alone (other tests in the session keep theirs)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hypothesis import HealthCheck, settings
+if TYPE_CHECKING:  # Hypothesis is imported when a profile is applied: set-up mistakes are told before
+    from hypothesis import settings
 
 PROFILE_VARIABLE = "CONTRACT_PROFILE"
+DEFAULT_CAMPAIGN_S = 600
 
 
 @dataclass(frozen=True)
@@ -18,9 +22,16 @@ class SuiteProfile:
     longest_search_term: int
     walk_pages: int  # the most pages one walk may take before it samples instead
     walk_limits: tuple[int, ...]  # page sizes to walk at, where the audience allows
+    # The seed of a run that names none: fixed for pull requests (the same code gets the same requests and the
+    # same verdict on every run), fresh for nightly exploration (printed, to replay it).
+    default_seed: int | None = None
+    sequence_examples: int = 20  # request sequences the state machine tries (per round of a campaign)
+    sequence_steps: int = 12  # rules per sequence (a walk is one rule of several requests)
 
     def hypothesis_settings(self) -> settings:
         """The settings of the suite's own property tests under this profile."""
+        from hypothesis import HealthCheck, settings
+
         return settings(
             max_examples=self.search_examples,
             deadline=None,
@@ -29,12 +40,21 @@ class SuiteProfile:
             print_blob=True,
         )
 
+    def sequence_settings(self) -> settings:
+        """The settings of the request-sequence state machine under this profile."""
+        return settings(self.hypothesis_settings(), max_examples=self.sequence_examples,
+                        stateful_step_count=self.sequence_steps, print_blob=False)
+
 
 PROFILES = {
     "fast": SuiteProfile("fast", schemathesis_examples=60, search_examples=25, longest_search_term=10_000,
-                         walk_pages=60, walk_limits=(100, 20, 7)),
+                         walk_pages=60, walk_limits=(100, 20, 7), default_seed=0),
     "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=60_000,
-                         walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1)),
+                         walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1), sequence_examples=200,
+                         sequence_steps=25),
+    # Single requests at sizes between fast and deep, then request sequences round after round until the duration.
+    "campaign": SuiteProfile("campaign", schemathesis_examples=300, search_examples=100, longest_search_term=60_000,
+                             walk_pages=200, walk_limits=(100, 20, 7, 1), sequence_examples=40, sequence_steps=25),
 }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.pacing import PacingLog
+from contract_tests.target.request_log import RequestLog
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Ledger:
     allowed: dict[str, str] = field(default_factory=dict)  # check name -> the team's reason
     deviations: dict[str, list[ContractViolation]] = field(default_factory=dict)
     pacing: PacingLog = field(default_factory=PacingLog)
+    requests: RequestLog = field(default_factory=RequestLog)  # what was sent, for the summary and reproducers
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def note_not_verifiable(self, line: str) -> None:

@@ -16,9 +16,11 @@ from contract_tests.plugin.hooks import preflight_problem, suite_session
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.suite_report import ContractReport
-from contract_tests.registry.documented_rules import spec_path
+from contract_tests.registry.documented_rules import load_spec
 from contract_tests.registry.exchange import Secrets
+from contract_tests.registry.judged_spec import judged_spec
 from contract_tests.registry.schemathesis_checks import SchemathesisCheck, schemathesis_checks
+from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.bundled_mock import BundledMock
 from contract_tests.target.deployment import Target, TargetError
 from contract_tests.target.pacing import Pacer
@@ -53,6 +55,7 @@ def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
     """The deployment under test: the one the CONTRACT_* values name (checked at start), else the bundled mock."""
     run = suite_session(pytestconfig)
     if run.target is not None:
+        run.ledger.requests.bind(run.target)
         yield run.target
         return
     try:
@@ -60,6 +63,8 @@ def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
     except TargetError as error:
         _untestable(run.report, str(error))
     run.report.target = mock.target.description
+    run.report.secrets.add(mock.target.token)
+    run.report.secrets.add(mock.target.forbidden_token)
     try:
         problem = preflight_problem(mock.target, pacer, run.settings, run.ledger)
         if problem is not None:
@@ -84,23 +89,40 @@ def secrets(target: Target, pytestconfig: pytest.Config) -> Secrets:
 def api(target: Target, pacer: Pacer, ledger: Ledger, secrets: Secrets,
         pytestconfig: pytest.Config) -> Iterator[ContractClient]:
     client = ContractClient(target, pacer, suite_session(pytestconfig).settings.timeout_s, allowances=ledger,
-                           secrets=secrets)
+                            secrets=secrets, log=ledger.requests)
     yield client
     client.close()
 
 
 @pytest.fixture(scope="session")
-def schemathesis_session(pacer: Pacer, pytestconfig: pytest.Config) -> Iterator[PacedSession]:
-    """The requests session Schemathesis' calls go through: the same pacer, the suite's timeout."""
-    session = PacedSession(pacer, suite_session(pytestconfig).settings.timeout_s)
+def schemathesis_session(pacer: Pacer, ledger: Ledger, pytestconfig: pytest.Config) -> Iterator[PacedSession]:
+    """The requests session Schemathesis' calls go through: the same pacer, the suite's timeout, the run's log."""
+    session = PacedSession(pacer, suite_session(pytestconfig).settings.timeout_s, ledger.requests)
     yield session
     session.close()
 
 
 @pytest.fixture(scope="session")
 def registry_checks(ledger: Ledger, secrets: Secrets) -> list[SchemathesisCheck]:
-    """The registry's checks for Schemathesis' calls, minding the run's allowed deviations and secrets."""
-    return schemathesis_checks(ledger, secrets)
+    """The registry's checks for Schemathesis' calls, minding the run's allowed deviations and secrets; each
+    answer they judge and each one they fail is counted in the run's log."""
+    return [_counted(check, ledger) for check in schemathesis_checks(ledger, secrets)]
+
+
+def _counted(check: SchemathesisCheck, ledger: Ledger) -> SchemathesisCheck:
+    name = getattr(check, "__name__", "check")
+
+    def counted_check(ctx: Any, response: Any, case: Any) -> bool | None:
+        ledger.requests.note_judged([name])
+        try:
+            return check(ctx, response, case)
+        except ContractViolation as violation:
+            ledger.requests.note_violation(violation)
+            raise
+
+    counted_check.__name__ = counted_check.__qualname__ = name
+    counted_check.__doc__ = check.__doc__
+    return counted_check
 
 
 @pytest.fixture(scope="session")
@@ -121,12 +143,15 @@ def audience_size(api: ContractClient) -> int:
 
 
 @pytest.fixture(scope="session")
-def contract_schema(target: Target, suite_profile: SuiteProfile, suite_seed: int) -> Any:
-    """openapi.yaml for Schemathesis, aimed at the target, its stream pinned and the token sent."""
-    schema = schemathesis.openapi.from_path(str(spec_path()))
+def judged_contract() -> dict[str, Any]:
+    """openapi.yaml with the registry's readings applied: what Schemathesis judges answers by."""
+    return judged_spec(load_spec())
+
+
+@pytest.fixture(scope="session")
+def contract_schema(target: Target, judged_contract: dict[str, Any]) -> Any:
+    """The judged contract for Schemathesis, aimed at the target, its stream pinned and the token sent."""
+    schema = schemathesis.openapi.from_dict(judged_contract)
     schema.config.update(base_url=target.base_url, headers={"Authorization": f"Bearer {target.token}"},
                          parameters={"path.id": target.stream_id})
-    schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
-                                    max_examples=suite_profile.schemathesis_examples, database="none")
-    schema.config.seed = suite_seed
     return schema

@@ -7,14 +7,16 @@ and a JUnit file that say why); an empty variable counts as unset.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from contract_tests.plugin.allowances import parse_allowances
-from contract_tests.plugin.hypothesis_profiles import PROFILE_VARIABLE, SuiteProfile, profile_named
+from contract_tests.plugin.hypothesis_profiles import DEFAULT_CAMPAIGN_S, PROFILE_VARIABLE, SuiteProfile, profile_named
 from contract_tests.registry.cross_answer_promises import PROMISES
-from contract_tests.registry.documented_rules import check_spec, use_spec
+from contract_tests.registry.documented_rules import check_spec, load_spec, use_spec
+from contract_tests.registry.finding_names import is_known_name
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.target.deployment import (
     DEFAULT_TIMEOUT_S,
@@ -36,13 +38,34 @@ RUN_VARIABLES = {
     "allow": ("CONTRACT_ALLOW", "known deviations: check names, comma-separated, or a file of `name: reason` lines"),
 }
 OTHER_VARIABLES = {
-    "profile": (PROFILE_VARIABLE, "fast (default) or deep"),
+    "profile": (PROFILE_VARIABLE, "fast (default), deep, or campaign (explores until --contract-duration is up)"),
+    "duration": ("CONTRACT_DURATION", f"how long a campaign explores: 90s, 10m, 2h, 1h30m (default "
+                                      f"{DEFAULT_CAMPAIGN_S // 60:g}m)"),
     "seed": ("CONTRACT_SEED", "seed that replays a run's requests (printed in the header)"),
     "report": ("CONTRACT_REPORT", "Markdown report path (default reports/contract-report.md)"),
 }
 # Read from the environment only.
 JUNIT_VARIABLE, SPEC_VARIABLE, REVEAL_VARIABLE = "CONTRACT_JUNIT", "CONTRACT_SPEC", "CONTRACT_REVEAL_TOKEN"
 DEFAULT_REPORT = "reports/contract-report.md"
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+LONGEST_DURATION_S = 7 * 24 * 3600
+CAMPAIGN_MARGIN_S = 1800.0  # a campaign's time budget beyond its duration, unless CONTRACT_TIME_BUDGET says
+
+
+def parse_duration(variable: str, text: str) -> float:
+    """Seconds from `90`, `90s`, `10m`, `2h`, `1h30m`; ValueError naming the variable and the value."""
+    given = text.strip().lower()
+    if given.isdigit():
+        seconds = float(given)
+    else:
+        match = _DURATION.fullmatch(given)
+        if not given or match is None or not any(match.groups()):
+            raise ValueError(f"{variable} has value {text!r}: not a duration (e.g. 90s, 10m, 2h, 1h30m)")
+        hours, minutes, secs = (int(part or 0) for part in match.groups())
+        seconds = float(hours * 3600 + minutes * 60 + secs)
+    if not 0 < seconds <= LONGEST_DURATION_S:
+        raise ValueError(f"{variable} has value {text!r}: a duration from 1 s to 7 days (e.g. 10m, 2h)")
+    return seconds
 
 
 class SuiteSettingsError(ValueError):
@@ -69,6 +92,7 @@ class SuiteSettings:
     allowed: Mapping[str, str] = field(default_factory=dict)  # check name -> the team's reason
     spec: Path | None = None  # another version of the contract (CONTRACT_SPEC)
     reveal_token: bool = False
+    duration_s: float | None = None  # how long a campaign explores (the campaign profile only)
 
 
 def _positive(variable: str, text: str) -> float:
@@ -79,6 +103,16 @@ def _positive(variable: str, text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"{variable} has value {text!r}: not a positive number")
     return value
+
+
+def _duration(profile: SuiteProfile, text: str | None) -> float | None:
+    """A campaign's duration (its default when not given); only a campaign takes one."""
+    if profile.name != "campaign":
+        if text is not None:
+            raise ValueError(f"CONTRACT_DURATION has value {text!r}, but the profile is {profile.name}: a duration is "
+                             "for --contract-profile campaign")
+        return None
+    return parse_duration("CONTRACT_DURATION", text) if text is not None else float(DEFAULT_CAMPAIGN_S)
 
 
 def _reveal(text: str) -> bool:
@@ -126,14 +160,19 @@ def read_settings(options: Mapping[str, str | None], environ: Mapping[str, str],
         run = {name: (options.get(name) or environ.get(variable) or "").strip()
                for name, (variable, _) in RUN_VARIABLES.items()}
         max_rps = _positive("CONTRACT_MAX_RPS", run["max_rps"]) if run["max_rps"] else None
+        duration_s = _duration(profile, given("duration", "CONTRACT_DURATION"))
         time_budget_s = (_positive("CONTRACT_TIME_BUDGET", run["time_budget"]) if run["time_budget"]
-                         else DEFAULT_TIME_BUDGET_S)
+                         else max(DEFAULT_TIME_BUDGET_S, (duration_s or 0) + CAMPAIGN_MARGIN_S))
+        if duration_s is not None and time_budget_s <= duration_s:
+            raise ValueError(f"CONTRACT_TIME_BUDGET has value {run['time_budget']!r}: shorter than the campaign's "
+                             f"CONTRACT_DURATION ({duration_s:g} s); raise it or leave it out")
         timeout_s = _positive("CONTRACT_TIMEOUT", run["timeout"]) if run["timeout"] else DEFAULT_TIMEOUT_S
-        allowed = parse_allowances(run["allow"], set(CHECKS) | set(PROMISES))
         spec_text = environ.get(SPEC_VARIABLE) or ""
         use_spec(Path(spec_text) if spec_text else None)
         if spec_text:
             check_spec(spec_text)
+        allowed = parse_allowances(run["allow"], set(CHECKS) | set(PROMISES),
+                                   lambda name: is_known_name(name, (), load_spec()))
         return SuiteSettings(
             report_path=report_path,
             junit_path=junit_path,
@@ -148,6 +187,7 @@ def read_settings(options: Mapping[str, str | None], environ: Mapping[str, str],
             allowed=allowed,
             spec=Path(spec_text) if spec_text else None,
             reveal_token=_reveal(environ.get(REVEAL_VARIABLE, "")),
+            duration_s=duration_s,
         )
     except (TargetError, ValueError) as error:
         raise SuiteSettingsError(str(error), report_path, junit_path, target_text) from None

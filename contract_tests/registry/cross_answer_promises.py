@@ -9,15 +9,21 @@ PROMISES: dict[str, str] = {
     "accepts_valid_input": "Valid boundaries (limit 1 and the maximum, a far page, an empty search) are accepted.",
     "auth_accepts_valid": "The valid token reads the stream.",
     "auth_forbidden": "A user who may not read the stream is refused with 403.",
-    "auth_rejects_alg_none": "A token re-encoded with alg none is refused with 401.",
+    "auth_rejects_alg_none": "A token re-encoded with alg none, in any spelling (None, NONE), is refused with 401.",
+    "auth_rejects_expired": "An expired token (CONTRACT_EXPIRED_TOKEN) is refused with 401.",
+    "auth_rejects_other_algorithms": "A token signed or labelled with another HMAC algorithm (HS384, HS512) and a key "
+                                     "the deployment does not hold is refused with 401.",
     "auth_rejects_garbage": "Malformed credentials are refused with 401.",
     "auth_required": "A request without a token is refused with 401.",
-    "auth_verifies_signature": "A token with a changed signature or changed claims is refused with 401.",
+    "auth_verifies_signature": "A token with a changed, cut off or foreign signature, or changed claims, is refused "
+                               "with 401.",
     "ended_stream": "A stream that has ended is not found (404).",
     "error_envelope_400": "A bad parameter is answered with 400 in the error envelope.",
     "error_envelope_401": "A request without a token is answered with 401 in the error envelope.",
     "error_envelope_403": "A forbidden user is answered with 403 in the error envelope.",
     "error_envelope_404": "An unknown stream is answered with 404 in the error envelope.",
+    "identical_requests_agree": "Two identical requests, one after the other, get the same viewers in the same order "
+                                "with the same isFollowing (but for what the audience's movement explains).",
     "malformed_stream_id": "A malformed stream id is refused (400, or 404 where the router cannot match it).",
     "pagination_any_page": "Any page and limit in range is answered with 200.",
     "pagination_audience_total_stable": "participantAudienceTotal is one value for every page and search "
@@ -27,7 +33,6 @@ PROMISES: dict[str, str] = {
     "pagination_past_the_end": "A page past the end is a 200 with an empty list.",
     "pagination_stable_totals": "Pages of one query agree on totalItems unless the audience moved between them.",
     "pagination_stable_order": "Pages at different limits agree on the order.",
-    "rejects_invalid_input": "A page or limit out of range, fractional or not a number is refused with 400.",
     "rejects_malformed_id": "A malformed stream id is refused with 400.",
     "search_any_term": "Any search term is answered with 200 or 400, never a 5xx.",
     "search_blank": "A blank search term is no filter.",

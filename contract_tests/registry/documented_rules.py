@@ -26,6 +26,7 @@ def shipped_spec_path() -> Path:
 
 Read = TypeVar("Read")
 _chosen_spec: list[Path] = []  # the contract a program chose to check instead of the shipped one
+_READINGS_OF_THE_SPEC: list[Callable[[], None]] = []  # the caches to clear when another contract is chosen
 
 
 def use_spec(path: Path | None) -> None:
@@ -34,9 +35,6 @@ def use_spec(path: Path | None) -> None:
     _chosen_spec[:] = [path] if path is not None else []
     for clear in _READINGS_OF_THE_SPEC:
         clear()
-
-
-_READINGS_OF_THE_SPEC: list[Callable[[], None]] = []
 
 
 def read_from_spec(function: Callable[[], Read]) -> Callable[[], Read]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-from contract_tests.registry.documented_rules import fold, matches
+from contract_tests.registry.search_collations import sound_under
 
 # String.prototype.trim() in JavaScript strips these besides Unicode's White_Space.
 _JS_TRIMMED = "\ufeff"
@@ -48,10 +48,10 @@ def may_be_no_filter(term: str) -> bool:
 
 
 def matches_a_reading(term: str, viewer: dict[str, Any]) -> bool:
-    """Whether the viewer matches the term under some reading: trimmed or not, and by its name, surname,
-    username, or its full name ("name surname"), which some backends search as one."""
-    full_name = " ".join(str(viewer.get(key)) for key in ("name", "surname") if isinstance(viewer.get(key), str))
-    return any(matches(reading, viewer) or fold(reading) in fold(full_name) for reading in search_readings(term))
+    """Whether the viewer matches the term under some reading: trimmed or not, under some collation a backend
+    may use (search_collations.py), by its name, surname, username, or its full name ("name surname"), which
+    some backends search as one."""
+    return sound_under(search_readings(term), [viewer]) is not None
 
 
 def whole_number(raw: str | None, default: int) -> int | None:

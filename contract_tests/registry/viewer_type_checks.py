@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.response_checks import contract_check, fail, page_data, parse_rfc3339
+from contract_tests.registry.response_checks import contract_check, envelope, fail, page_data, parse_rfc3339, whole
 
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
 
@@ -44,7 +45,8 @@ def types_counts(exchange: Exchange) -> None:
     for viewer in viewers_of(exchange):
         for key in ("followersCount", "followingCount"):
             value = viewer.get(key)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            count = whole(value)
+            if count is None or count < 0:
                 fail("types_counts", f"viewer {viewer.get('_id')}'s {key} is not a count", exchange,
                      received=repr(value), expected="an integer >= 0")
 
@@ -55,3 +57,30 @@ def types_is_following(exchange: Exchange) -> None:
         if not isinstance(viewer.get("isFollowing"), bool):
             fail("types_is_following", f"viewer {viewer.get('_id')}'s isFollowing is not a boolean", exchange,
                  received=repr(viewer.get("isFollowing")), expected="true or false")
+
+
+CLOCK_SKEW_S = 300  # a deployment's clocks may differ by a few minutes (timestamps)
+
+
+@contract_check("joinedAt and a photo's createdAt are not after the answer's own timestamp (beyond a few minutes of "
+                "clock skew), and a photo's updatedAt is not before its createdAt.")
+def times_plausible(exchange: Exchange) -> None:
+    body = envelope(exchange)
+    now = parse_rfc3339(body.get("timestamp")) if body is not None else None
+    if now is None:
+        return
+    latest = now + dt.timedelta(seconds=CLOCK_SKEW_S)
+    for viewer in viewers_of(exchange):
+        photo_value = viewer.get("profilePhoto")
+        photo: dict[str, Any] = photo_value if isinstance(photo_value, dict) else {}
+        for where, value in (("joinedAt", viewer.get("joinedAt")), ("profilePhoto.createdAt", photo.get("createdAt"))):
+            moment = parse_rfc3339(value)
+            if moment is not None and moment > latest:
+                fail("times_plausible", f"viewer {viewer.get('_id')}'s {where} is after the answer was given",
+                     exchange, received=f"{where} {value} in an answer stamped {body['timestamp'] if body else ''}",
+                     expected=f"at most {CLOCK_SKEW_S // 60} minutes after the answer's timestamp")
+        created, updated = parse_rfc3339(photo.get("createdAt")), parse_rfc3339(photo.get("updatedAt"))
+        if created is not None and updated is not None and updated < created:
+            fail("times_plausible", f"viewer {viewer.get('_id')}'s photo was updated before it was created", exchange,
+                 received=f"createdAt {photo.get('createdAt')}, updatedAt {photo.get('updatedAt')}",
+                 expected="updatedAt at or after createdAt")

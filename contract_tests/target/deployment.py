@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 VARIABLES = {
     "base_url": "CONTRACT_BASE_URL",
@@ -15,6 +15,7 @@ VARIABLES = {
     "stream_id": "CONTRACT_STREAM_ID",
     "forbidden_token": "CONTRACT_FORBIDDEN_TOKEN",
     "ended_stream_id": "CONTRACT_ENDED_STREAM_ID",
+    "expired_token": "CONTRACT_EXPIRED_TOKEN",
 }
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -27,11 +28,12 @@ class TargetError(Exception):
 @dataclass(frozen=True)
 class Target:
     base_url: str
-    token: str
+    token: str = field(repr=False)  # secrets: never in a repr (pytest's long tracebacks print arguments)
     stream_id: str
-    forbidden_token: str | None = None
+    forbidden_token: str | None = field(default=None, repr=False)
     ended_stream_id: str | None = None
     description: str = ""
+    expired_token: str | None = field(default=None, repr=False)
 
 
 def _check_token(variable: str, token: str | None) -> None:
@@ -58,15 +60,22 @@ def check_given(values: Mapping[str, str | None]) -> None:
             f"{'is' if len(missing) == 1 else 'are'} not set: the suite needs a valid bearer token and a live "
             "stream with at least one viewer (or the options --contract-token / --contract-stream-id)"
         )
-    for name in ("token", "forbidden_token"):
+    for name in ("token", "forbidden_token", "expired_token"):
         _check_token(VARIABLES[name], values.get(name))
     if values.get("forbidden_token") and values["forbidden_token"] == values["token"]:
         raise TargetError("CONTRACT_FORBIDDEN_TOKEN is the same token as CONTRACT_TOKEN: give the token of a user "
                           "the stream blocks, or leave it unset to skip the 403 checks")
+    if values.get("expired_token") and values["expired_token"] == values["token"]:
+        raise TargetError("CONTRACT_EXPIRED_TOKEN is the same token as CONTRACT_TOKEN: give a token that has expired, "
+                          "or leave it unset to skip that check")
+    if values.get("ended_stream_id") and str(values["ended_stream_id"]).lower() == str(values["stream_id"]).lower():
+        raise TargetError("CONTRACT_ENDED_STREAM_ID is CONTRACT_STREAM_ID: give a stream that has ended, or leave it "
+                          "unset to skip that check")
 
 
 def resolve_target(values: Mapping[str, str | None]) -> Target:
     """The deployment named by the values (already checked)."""
     base_url = (values["base_url"] or "").rstrip("/")
     return Target(base_url, values["token"] or "", values["stream_id"] or "", values["forbidden_token"],
-                  values["ended_stream_id"], description=f"the deployment at {base_url}")
+                  values["ended_stream_id"], description=f"the deployment at {base_url}",
+                  expired_token=values.get("expired_token"))

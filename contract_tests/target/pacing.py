@@ -27,7 +27,8 @@ DEFAULT_TIME_BUDGET_S = 3600.0
 
 
 class OutOfTime(BaseException):
-    """The run cannot finish within its time budget (or the target never stops throttling)."""
+    """The run cannot go on as described: past its time budget, a target that never stops throttling, or a
+    token that expired during the run (a set-up matter, exit 4, never a broken promise)."""
 
 
 @dataclass

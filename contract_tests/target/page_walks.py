@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,3 +83,16 @@ def limits_for(audience: int, candidates: tuple[int, ...], max_pages: int) -> li
     """The candidate page sizes whose walk stays within max_pages; at least the largest one."""
     chosen = [limit for limit in candidates if math.ceil(audience / limit) <= max_pages]
     return chosen or [max(candidates)]
+
+
+def refused_past_the_end(api: ContractClient, exchange: Exchange, params: Mapping[str, Any]) -> bool:
+    """Whether a 400 or 404 for this page is the past-the-end reading: the first page of the same query says
+    there are fewer pages than the one asked for (a backend may answer a page past the last so)."""
+    page = params.get("page")
+    if exchange.status not in {400, 404} or not isinstance(page, int) or page <= 1:
+        return False
+    first = api.viewers(params={**params, "page": 1})
+    if first.status != 200:
+        return False
+    total_pages = first.body["data"]["pagination"].get("totalPages")
+    return isinstance(total_pages, int) and total_pages < page

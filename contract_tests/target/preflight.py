@@ -11,7 +11,7 @@ from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
-from contract_tests.target.viewers_client import ContractClient
+from contract_tests.target.viewers_client import ContractClient, expiry_problem
 
 
 def base_url_problem(base_url: str) -> str | None:
@@ -49,7 +49,7 @@ def _unreachable(target: Target, error: ContractViolation, timeout_s: float) -> 
 
 def preflight(target: Target, api: ContractClient) -> str | None:
     """Why the target cannot be tested as described, or None: one line instead of a wall of failures."""
-    problem = base_url_problem(target.base_url)
+    problem = base_url_problem(target.base_url) or expiry_problem("CONTRACT_TOKEN", target.token)
     if problem:
         return problem
     url = f"{target.base_url}{VIEWERS_PATH.format(id=target.stream_id)}"
@@ -84,10 +84,4 @@ def _optional_values_problem(target: Target, api: ContractClient) -> str | None:
         if forbidden.status == 401:
             return (f"the target refuses CONTRACT_FORBIDDEN_TOKEN as invalid (HTTP 401, {_details(forbidden)}): it "
                     "must be a valid token of a user who may not read the stream (answered with 403)")
-    if target.ended_stream_id:
-        ended = api.viewers(target.ended_stream_id, checked=False)
-        if ended.status == 200:
-            return (f"CONTRACT_ENDED_STREAM_ID {target.ended_stream_id} is answered as a live stream (HTTP 200): "
-                    "give a stream that has ended (if it has, the target serves ended streams, which the contract "
-                    "forbids)")
     return None

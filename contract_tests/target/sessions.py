@@ -7,7 +7,9 @@ from typing import Any
 import httpx
 import requests
 
+from contract_tests.registry.exchange import Exchange
 from contract_tests.target.pacing import Pacer, Reply
+from contract_tests.target.request_log import RequestLog
 
 
 def paced_httpx(pacer: Pacer, client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Response:
@@ -28,10 +30,11 @@ def paced_httpx(pacer: Pacer, client: httpx.Client, method: str, url: str, **kwa
 class PacedSession(requests.Session):
     """A requests session for Schemathesis' calls: paced, retried as the target asks, with the suite's timeout."""
 
-    def __init__(self, pacer: Pacer, timeout_s: float) -> None:
+    def __init__(self, pacer: Pacer, timeout_s: float, log: RequestLog | None = None) -> None:
         super().__init__()
         self.pacer = pacer
         self.timeout_s = timeout_s
+        self.log = log
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs["timeout"] = self.timeout_s
@@ -49,4 +52,11 @@ class PacedSession(requests.Session):
             return Reply(response, status, response.headers.get("retry-after"))
 
         has_body = any(kwargs.get(key) is not None for key in ("data", "json", "files"))
-        return self.pacer.send(method_name, url_text, attempt, has_body=has_body)
+        response = self.pacer.send(method_name, url_text, attempt, has_body=has_body)
+        if self.log is not None:
+            request = response.request
+            headers = {key: value.decode() if isinstance(value, bytes) else value
+                       for key, value in request.headers.items()}
+            self.log.record(Exchange.of(request.method or method_name, request.url or url_text, headers,
+                                        response.status_code, dict(response.headers), response.content or b""))
+        return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -10,10 +12,12 @@ import httpx
 
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
-from contract_tests.registry.response_checks import Allowances, NoAllowances, verify
+from contract_tests.registry.response_checks import CHECKS, Allowances, NoAllowances, verify
+from contract_tests.registry.token_attacks import expires_at
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import DEFAULT_TIMEOUT_S, Target
-from contract_tests.target.pacing import Pacer
+from contract_tests.target.pacing import OutOfTime, Pacer
+from contract_tests.target.request_log import RequestLog
 from contract_tests.target.sessions import paced_httpx
 
 CONCURRENT_REQUESTS = 6  # at most this many requests in flight, where their order does not matter
@@ -23,19 +27,31 @@ Result = TypeVar("Result")
 def target_secrets(target: Target, reveal: bool = False) -> Secrets:
     """The target's tokens, shown as the variables that hold them (unless revealed)."""
     return Secrets(reveal=reveal).remembering(target.token, "CONTRACT_TOKEN").remembering(
-        target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN")
+        target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN").remembering(target.expired_token, "CONTRACT_EXPIRED_TOKEN")
+
+
+def expiry_problem(variable: str, token: str, now: float | None = None) -> str | None:
+    """Why a token cannot serve the run because it has expired (its `exp`, read without verifying it), or None."""
+    expires = expires_at(token)
+    moment = time.time() if now is None else now
+    if expires is None or expires > moment:
+        return None
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
 
 
 class ContractClient:
     """Calls the endpoint, paced as the target asks, and holds every answer to the registry's checks."""
 
     def __init__(self, target: Target, pacer: Pacer | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, *,
-                 allowances: Allowances | None = None, secrets: Secrets | None = None) -> None:
+                 allowances: Allowances | None = None, secrets: Secrets | None = None,
+                 log: RequestLog | None = None) -> None:
         self.target = target
         self.pacer = pacer or Pacer()
         self.timeout_s = timeout_s
         self.allowances = allowances or NoAllowances()
         self.secrets = secrets if secrets is not None else target_secrets(target)
+        self.log = log
         self._client = httpx.Client(base_url=target.base_url, timeout=timeout_s)
         self._pool = ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS, thread_name_prefix="contract")
 
@@ -62,13 +78,28 @@ class ContractClient:
                                     expected="an answer within the timeout (CONTRACT_TIMEOUT)") from None
         exchange = Exchange.of(method, str(response.request.url), dict(response.request.headers),
                                response.status_code, dict(response.headers), response.content, self.secrets)
+        if response.status_code == 401 and self.target.token and self.target.token in str(headers or {}):
+            expired = expiry_problem("CONTRACT_TOKEN", self.target.token)
+            if expired is not None:
+                raise OutOfTime(expired.replace("expired at", "expired during the run, at") +
+                                " that lasts the run (the answers before it were judged)")
+        if self.log is not None:
+            self.log.record(exchange)
         if checked:
             self.verify(exchange)
         return exchange
 
     def verify(self, exchange: Exchange, names: Sequence[str] | None = None) -> None:
         """Hold an answer to the named checks of the registry (all when None), minding the run's allowances."""
-        verify(exchange, names, self.allowances)
+        if self.log is None:
+            verify(exchange, names, self.allowances)
+            return
+        self.log.note_judged(list(names) if names is not None else list(CHECKS))
+        try:
+            verify(exchange, names, self.allowances)
+        except ContractViolation as violation:
+            self.log.note_violation(violation)
+            raise
 
     def viewers(self, stream_id: str | None = None, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, authorised: bool = True, checked: bool = True) -> Exchange:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import fields
@@ -18,6 +19,7 @@ from mockserver.core.fixtures import FixtureError, dump_fixtures
 from mockserver.core.live import LiveData
 from mockserver.settings import (
     CALLER_DIRECTORY_VARIABLE,
+    DEFAULT_SPEC_PATH,
     Settings,
     SettingsError,
     clock_of,
@@ -36,7 +38,8 @@ _SERVE_OPTIONS: list[tuple[str, str, str]] = [
 ]
 _SERVE_LIVE_OPTIONS: list[tuple[str, str, str]] = [
     ("clock", "INSTANT", "the instant the mock's clock starts at, e.g. 2026-11-28T12:00:00Z: with the same seed, "
-              "every run answers the same at each second (default: the moment it starts; env MOCK_CLOCK)"),
+              "every run answers the same at each second of it (default: the top of the current UTC hour, so "
+              "mocks started in the same hour agree; env MOCK_CLOCK)"),
     ("media", "MODE", "local: photos point at the mock's own /media/ avatars (default); documented: the data's "
               "example.com URLs (env MOCK_MEDIA)"),
 ]
@@ -89,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Without a command, serves the mock. Options given on the command line win over MOCK_* variables.",
         parents=[serve_options, data_options, auth_options],
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}",
+                        help="print the version of the installed package and exit")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("serve", parents=[serve_options, data_options, auth_options], help="serve the mock (default)")
@@ -102,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="lifetime in seconds; negative for an expired token (default 86400)")
     token.add_argument("--forbidden", action="store_true",
                        help=f"a token of a user every built-in stream blocks ({FORBIDDEN_USER_ID}): 403")
+    spec = commands.add_parser("spec", help="print the installed openapi.yaml (for openapi-typescript and friends)")
+    spec.add_argument("--output", "-o", default="-", help="file to write (default: standard output)")
     fixtures = commands.add_parser("fixtures", help="work with fixtures files")
     fixture_commands = fixtures.add_subparsers(dest="fixtures_command", metavar="ACTION", required=True)
     export = fixture_commands.add_parser("export", parents=[data_options], help="write the data set as JSON")
@@ -131,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(settings)
         if command == "token":
             return print_token(settings, arguments)
+        if command == "spec":
+            return write_spec(arguments.output)
         if command == "fixtures" and arguments.fixtures_command == "record":
             return record(arguments)
         dataset = _dataset(settings)
@@ -145,6 +154,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `mockserver fixtures export | head`: the reader left, nothing is wrong
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml's, for an editable install)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("allmine-viewers-mock")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from mockserver import __version__
+
+        return __version__
+
+
+def write_spec(output: str) -> int:
+    """The openapi.yaml shipped with the package, byte for byte, to standard output or a file."""
+    if output == "-":
+        with DEFAULT_SPEC_PATH.open("rb") as spec:
+            shutil.copyfileobj(spec, sys.stdout.buffer)
+        sys.stdout.flush()
+        return 0
+    caller_directory = os.environ.get(CALLER_DIRECTORY_VARIABLE)
+    path = Path(caller_directory) / output if caller_directory else Path(output)
+    try:
+        shutil.copyfile(DEFAULT_SPEC_PATH, path)
+    except OSError as error:
+        raise SettingsError(f"--output has value {output!r}: cannot write it ({error.strerror})") from None
+    print(f"wrote openapi.yaml to {output}", file=sys.stderr)
+    return 0
 
 
 def _dataset(settings: Settings) -> DataSet:

@@ -80,6 +80,9 @@ class StreamRecording:
     dropped_repeats: int = 0
     out_of_order: int = 0
     extra_fields: set[str] = field(default_factory=set)
+    claimed: int = 0  # totalItems on the last page read: the viewers the stream says it has
+    moved: str = ""  # what moved in the last walk, when --accept-churn kept it anyway
+    broken: str = ""  # why the walks failed with totals that never moved: a broken deployment, not churn
 
 
 class Progress:
@@ -120,37 +123,53 @@ class Recorder:
     def record(self, stream_id: str, spool: IO[str]) -> StreamRecording:
         """Walk the stream into the spool (one viewer a line); start again when the audience moves."""
         recording = StreamRecording(stream_id)
+        totals: set[tuple[Any, Any]] = set()  # (totalItems, participantAudienceTotal) of every page read
         moved = ""
         for walk in range(1, self.attempts + 1):
             recording = StreamRecording(stream_id, walks=walk)
             spool.seek(0)
             spool.truncate()
-            moved = self._walk(stream_id, spool, recording, keep_going=walk == self.attempts and self.accept_churn)
+            moved = self._walk(stream_id, spool, recording, totals,
+                               keep_going=walk == self.attempts and self.accept_churn)
             if not moved:
                 return recording
+            recording.moved = moved
+        steady = len(totals) == 1
+        if steady:
+            recording.broken = (f"{moved}, yet totalItems and participantAudienceTotal never moved "
+                                f"({recording.claimed}, {recording.audience_total} on every page of "
+                                f"{self.attempts} walk(s)): no audience moved, the deployment's pages overlap or "
+                                "miss viewers")
         if self.accept_churn:
             return recording
+        if steady:
+            raise RecordError(f"stream {stream_id}: {recording.broken}; its pagination is broken, not churning "
+                              "(contract-test names the broken promise), and no later walk would record it whole")
         raise RecordError(f"stream {stream_id}'s audience kept moving ({moved}) in {self.attempts} walks; record at "
                           "a quieter moment, raise --attempts, or keep the last walk with --accept-churn")
 
-    def _walk(self, stream_id: str, spool: IO[str], recording: StreamRecording, *, keep_going: bool) -> str:
-        """One walk; what moved (empty when nothing did)."""
+    def _walk(self, stream_id: str, spool: IO[str], recording: StreamRecording, totals: set[tuple[Any, Any]], *,
+              keep_going: bool) -> str:
+        """One walk; what moved (empty when nothing did). Adds the totals of every page it reads to `totals`."""
         first = self.client.page(stream_id, 1, self.limit)
         expected = (first["pagination"].get("totalItems"), first.get("participantAudienceTotal"))
         total_pages = int(first["pagination"].get("totalPages") or 0)
         recording.audience_total = int(expected[1] or 0)
+        recording.claimed = int(expected[0] or 0)
         progress = Progress(self.progress_stream, f"{stream_id} walk {recording.walks}", max(total_pages, 1))
         seen: set[str] = set()
         previous_key: tuple[str, str] | None = None
         moved = ""
         for number, data in enumerate(self._pages(stream_id, first, total_pages), start=1):
-            totals = (data["pagination"].get("totalItems"), data.get("participantAudienceTotal"))
-            if totals != expected and not moved:
+            page_totals = (data["pagination"].get("totalItems"), data.get("participantAudienceTotal"))
+            totals.add(page_totals)
+            recording.claimed = int(page_totals[0] or 0)
+            if page_totals != expected and not moved:
                 moved = f"totalItems, participantAudienceTotal {expected[0]}, {expected[1]} on page 1, " \
-                        f"{totals[0]}, {totals[1]} on page {number}"
+                        f"{page_totals[0]}, {page_totals[1]} on page {number}"
                 if not keep_going:
                     return moved
-            recording.audience_total = max(recording.audience_total, int(totals[1] or 0))
+            recording.audience_total = max(recording.audience_total, int(page_totals[1] or 0))
             for viewer in data["list"]:
                 viewer_id = str(viewer.get("_id"))
                 if viewer_id in seen:
@@ -292,9 +311,14 @@ def summary(recordings: list[StreamRecording], output: Path, seconds: float, cli
     for r in recordings:
         lines.append(f"  {r.stream_id}: {r.viewers:,} viewers, participantAudienceTotal {r.audience_total:,}, "
                      f"{r.pages:,} page(s), {r.walks} walk(s)")
+        if r.moved:
+            why = f"not churn: {r.broken}" if r.broken else \
+                f"--accept-churn kept a walk during which the audience moved ({r.moved})"
+            lines.append(f"    warning: wrote {r.viewers:,} of the {r.claimed:,} viewers the stream claims "
+                         f"(totalItems); {why}")
         if r.dropped_repeats:
-            lines.append(f"    the audience moved during the last walk: {r.dropped_repeats} repeat(s) dropped, "
-                         "viewers who moved across a page may be missing")
+            lines.append(f"    {r.dropped_repeats} viewer(s) met twice in the last walk were written once; "
+                         + ("the pages overlap" if r.broken else "viewers who moved across a page may be missing"))
         if r.out_of_order:
             lines.append(f"    {r.out_of_order} viewer(s) came in an order the mock does not serve (newest joinedAt "
                          "first, ties by _id): pages around them will differ")

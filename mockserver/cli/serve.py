@@ -62,6 +62,7 @@ def worker_app(target: str = "") -> AsyncApp:
     if _inherited is None:
         return app_from_environment()
     settings, dataset, loaded_version = _inherited
+    add_request_target_atom()
     if settings.watch and settings.fixtures is not None and _version(settings.fixtures) != loaded_version:
         dataset = _reloaded(settings.fixtures, dataset)  # edited while the worker started: its watcher missed it
     dataset.build_indexes()
@@ -88,7 +89,8 @@ def banner(settings: Settings, live: LiveData, started: float) -> str:
     dataset = live.dataset
     token = mint_token(settings.jwt_secret, DEFAULT_USER_ID)
     source = f"fixtures {settings.fixtures}" if settings.fixtures else f"seed {dataset.seed}"
-    clock = f"clock from {format_timestamp(live.clock.start_ms)}"
+    clock = f"clock from {format_timestamp(live.clock.start_ms)}" + (
+        ", the top of the hour: every mock started in it agrees" if live.clock.anchored else "")
     lines = [
         f"Allmine viewers mock listening on {url} ({source}; {clock}; {settings.workers} worker(s); "
         f"ready in {time.perf_counter() - started:.2f} s)",
@@ -121,8 +123,28 @@ def example_stream(dataset: DataSet) -> str | None:
     return chosen[0].id if chosen else None
 
 
-# Granian's default access line leaves the query out; a request is only reproducible with it.
-ACCESS_LOG_FORMAT = '%(addr)s - "%(method)s %(path)s?%(query_string)s %(protocol)s" %(status)d %(dt_ms).1f ms'
+# Granian's default access line leaves the query out; a request is only reproducible with it. `target` is the
+# path and, when there is one, `?query` (RequestTargetAtom adds it to Granian's atoms).
+ACCESS_LOG_FORMAT = '%(addr)s - "%(method)s %(target)s %(protocol)s" %(status)d %(dt_ms).1f ms'
+ACCESS_LOGGER = "granian.access"
+
+
+class RequestTargetAtom(logging.Filter):
+    """Adds `target` to the atoms Granian logs a request with: `/path?query`, or `/path` without a query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        atoms = record.args
+        if isinstance(atoms, dict) and "path" in atoms:
+            query = atoms.get("query_string")
+            record.args = {**atoms, "target": f"{atoms['path']}?{query}" if query else atoms["path"]}
+        return True
+
+
+def add_request_target_atom() -> None:
+    """Once per process: the access logger gains the `target` atom (workers inherit it, or add it)."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(existing, RequestTargetAtom) for existing in access.filters):
+        access.addFilter(RequestTargetAtom())
 
 
 def serve(settings: Settings) -> int:
@@ -133,8 +155,7 @@ def serve(settings: Settings) -> int:
     dataset = load_dataset(settings, indexed=False)  # each worker indexes its own copy
     sock = bind_socket(settings.host, settings.port)
     now = wall_clock_ms()
-    settings = replace(settings, port=sock.getsockname()[1], clock_started=now,
-                       clock=settings.clock if settings.clock is not None else now)
+    settings = replace(settings, port=sock.getsockname()[1], clock_started=now)
     export_environment(settings)  # the same settings for anything the workers start
     _inherited = (settings, dataset, fixtures_version)
     server = PreboundGranian(
@@ -145,6 +166,7 @@ def serve(settings: Settings) -> int:
         runtime_mode=RuntimeModes.st,  # one I/O thread a worker: measured to scale better over workers than mt
     )
     multiprocessing.set_start_method("fork", force=True)  # workers inherit the socket and the data
+    add_request_target_atom()
     print(banner(settings, LiveData(dataset, clock_of(settings)), started), flush=True)
     server.serve(target_loader=worker_app)
     sys.stdout.flush()

@@ -21,7 +21,7 @@ def stream_rows(live: LiveData) -> list[dict[str, Any]]:
             row["churn"] = stream.churn.to_json()
         if stream.live_for_s is not None:
             row["endsAfterSeconds"] = stream.live_for_s
-            row["endsAt"] = format_timestamp(live.clock.instant_ms(stream.live_for_s))
+            row["endsAt"] = format_timestamp(live.clock.instant_ms(live.clock.end_second(stream.live_for_s)))
         rows.append(row)
     return rows
 

@@ -13,7 +13,9 @@ import io
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from mockserver.core.model import Viewer
 
@@ -24,20 +26,34 @@ ORIGIN_PLACEHOLDER = "http://mock-origin.invalid"  # replaced by the origin a re
 MEDIA_PREFIX = "/media/avatars/"
 PHOTO_EDGE = 256
 VARIANT_EDGES = (40, 76)
+FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "initials.ttf"
+# The capitals the bundled font draws: A-Z and the capitals of Latin-1 and Latin Extended-A, so every Turkish
+# letter (Ç Ğ İ Ö Ş Ü) and most European ones keep their marks; any other letter is drawn as its base letter.
+INITIAL_LETTERS = frozenset([chr(code) for code in range(0x41, 0x5B)]
+                            + [chr(code) for code in range(0xC0, 0x180) if chr(code).isupper()])
 _NO_INITIALS = "-"
-MEDIA_PATH = re.compile(r"/media/avatars/(?P<id>[0-9a-f]{24})/(?P<initials>[A-Z]{1,2}|-)/"
+MEDIA_PATH = re.compile(r"/media/avatars/(?P<id>[0-9a-f]{24})/(?P<initials>[^/]{1,2})/"
                         r"(?:(?P<edge>40|76)\.webp|(?P<photo>photo)\.jpg)")
+
+
+def initial(part: str) -> str:
+    """The capital of a name's first letter as the font draws it (ö: Ö, ı: I, ł: Ł), or "" for none."""
+    first = next((ch for ch in unicodedata.normalize("NFC", part) if ch.isalpha()), "")
+    capital = ("I" if first == "ı" else first.upper())[:1]  # "ß".upper() is "SS"
+    if capital in INITIAL_LETTERS:
+        return capital
+    return next((ch for ch in unicodedata.normalize("NFKD", capital) if ch in INITIAL_LETTERS), "")
 
 
 @lru_cache(maxsize=65536)  # names repeat: each pair is worked out once
 def initials(name: str, surname: str) -> str:
-    """Up to two capital ASCII letters (Çağla Şahin: CS), or "-" for none; what the bundled font can draw."""
-    letters = ""
-    for part in (name, surname):
-        folded = unicodedata.normalize("NFKD", part.replace("ı", "i").replace("İ", "I"))
-        first = next((ch for ch in folded if ch.isascii() and ch.isalpha()), "")
-        letters += first.upper()
-    return letters or _NO_INITIALS
+    """Up to two capitals (Özdeş Aslan: ÖA, Çağla Şahin: ÇŞ), or "-" for none (李: -)."""
+    return initial(name) + initial(surname) or _NO_INITIALS
+
+
+def is_initials(text: str) -> bool:
+    """Whether a media path's initials are ones `initials` can give."""
+    return text == _NO_INITIALS or (0 < len(text) <= 2 and all(ch in INITIAL_LETTERS for ch in text))
 
 
 def colour(viewer_id: str) -> tuple[int, int, int]:
@@ -49,15 +65,16 @@ def colour(viewer_id: str) -> tuple[int, int, int]:
 
 def local_photo_urls(viewer: Viewer) -> tuple[str, dict[str, str]]:
     """The URL and variants of the viewer's photo on the mock's own origin (placeholder)."""
-    base = f"{ORIGIN_PLACEHOLDER}{MEDIA_PREFIX}{viewer.id.lower()}/{initials(viewer.name, viewer.surname)}"
+    letters = quote(initials(viewer.name, viewer.surname), safe="")  # Ö travels as %C3%96
+    base = f"{ORIGIN_PLACEHOLDER}{MEDIA_PREFIX}{viewer.id.lower()}/{letters}"
     return f"{base}/photo.jpg", {str(edge): f"{base}/{edge}.webp" for edge in VARIANT_EDGES}
 
 
 @lru_cache(maxsize=4)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont  # imported on the first picture, not at start-up
 
-    return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(FONT_PATH), size)
 
 
 @lru_cache(maxsize=2048)

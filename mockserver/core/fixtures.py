@@ -266,7 +266,8 @@ def _viewer_from(raw: Any, place: str) -> Viewer:
         profile_photo=None if photo_raw is None else _photo_from(photo_raw, f"{reader.place}.profilePhoto"),
         followers_count=reader.count("followersCount"),
         following_count=reader.count("followingCount"),
-        expertise=reader.text("expertise"),
+        expertise=reader.field("expertise", lambda v: None if v is None else _check_text(v),
+                               "null or a single-line string"),
         joined_at_ms=reader.timestamp("joinedAt"),
         followed_by=reader.id_list("followedBy"),
     )

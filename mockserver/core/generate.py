@@ -20,6 +20,8 @@ _MASK64 = (1 << 64) - 1
 _POOL_SIZE = 400
 _TURKISH_SHARE = 150  # out of 256: the audience is mostly Turkish, partly international
 _PHOTO_SHARE = 218  # out of 256: most viewers have a profile photo
+_EXPERTISE_SHARE = 200  # out of 256: most viewers have set an expertise; the rest are served null
+_EXPERTISE_SALT = 0x657870  # "exp"
 _ASCII_FOLD = str.maketrans({"ç": "c", "ğ": "g", "ı": "i", "ö": "o", "ş": "s", "ü": "u", "â": "a", "î": "i"})
 _USERNAME_SEPARATORS = ("", ".", "_")
 _ACCOUNTS_FROM_S = 1_546_300_800  # 2019-01-01: accounts were created between this day
@@ -146,7 +148,8 @@ def derive_viewer(pools: NamePools, draw: int, serial: int, joined_at_ms: int) -
         profile_photo=_photo(viewer_id, account_s, detail) if detail & 0xFF < _PHOTO_SHARE else None,
         followers_count=_skewed_count(detail >> 8, 13.0),
         following_count=_skewed_count(detail >> 24, 9.0),
-        expertise=pools.expertise[(detail >> 40) % len(pools.expertise)],
+        expertise=pools.expertise[(detail >> 40) % len(pools.expertise)]
+        if mix64(detail ^ _EXPERTISE_SALT) & 0xFF < _EXPERTISE_SHARE else None,
         joined_at_ms=joined_at_ms,
     )
 

@@ -137,7 +137,7 @@ class LiveData:
     def live_stream(self, stream_id: str, second: int) -> Stream:
         """The stream if it is live at that second; StreamNotFound when unknown, ended or over."""
         stream = self.dataset.live_stream(stream_id)
-        if stream.live_for_s is not None and second >= stream.live_for_s:
+        if stream.live_for_s is not None and second >= self.clock.end_second(stream.live_for_s):
             raise StreamNotFound(stream_id, ended=True)
         return stream
 

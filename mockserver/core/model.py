@@ -72,7 +72,7 @@ class Viewer:
     profile_photo: ProfilePhoto | None
     followers_count: int
     following_count: int
-    expertise: str
+    expertise: str | None  # None: the viewer never set one
     joined_at_ms: int
     followed_by: frozenset[str] | None = None
 

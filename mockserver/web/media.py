@@ -12,7 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mockserver.core.avatars import MEDIA_PATH, PHOTO_EDGE, avatar
+from mockserver.core.avatars import MEDIA_PATH, PHOTO_EDGE, avatar, is_initials
 
 logger = logging.getLogger("mockserver")
 _HOST = re.compile(r"(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
@@ -44,7 +44,7 @@ class MediaMiddleware:
         if scope["method"] not in {"GET", "HEAD"}:
             raise HTTPException(405, headers={"Allow": "GET, HEAD"})
         match = MEDIA_PATH.fullmatch(path)
-        if match is None:
+        if match is None or not is_initials(match["initials"]):
             raise HTTPException(404, f"No picture at {path}: avatars are /media/avatars/ID/INITIALS/40.webp, "
                                      "76.webp or photo.jpg")
         if match["photo"]:

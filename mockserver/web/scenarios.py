@@ -99,7 +99,7 @@ def _parse_delay(value: str) -> int:
 def _parse_at(value: str) -> int:
     if value.isascii() and value.isdigit() and int(value) <= MAX_AT_SECONDS:
         return int(value)
-    raise ScenarioRejected(f"Prefer: at={shown(value)} is not a second of the mock's clock from 0 (its start) "
+    raise ScenarioRejected(f"Prefer: at={shown(value)} is not a second of the mock's clock from 0 (its second 0) "
                            f"to {MAX_AT_SECONDS}")
 
 
@@ -117,6 +117,9 @@ class ScenarioMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
             await self._app(scope, receive, send)
             return
+        # A fresh extensions dict: Granian hands every request the same one, so what is written into it would
+        # reach the next request (a rejected `Prefer` answered with the previous request's Preference-Applied).
+        extensions = scope["extensions"] = {**scope.get("extensions", {}), SCOPE_KEY: {"at": None, "applied": ""}}
         prefer = [value.decode("latin-1") for key, value in scope["headers"] if key == b"prefer"]
         scenario = parse_prefer(prefer) if prefer else Scenario()
         delay_ms = scenario.delay_ms
@@ -125,7 +128,7 @@ class ScenarioMiddleware:
         if delay_ms:
             await asyncio.sleep(delay_ms / 1000)
         applied = ", ".join(scenario.applied)
-        scope.setdefault("extensions", {})[SCOPE_KEY] = {"at": scenario.at_second, "applied": applied}
+        extensions[SCOPE_KEY] = {"at": scenario.at_second, "applied": applied}
         if applied:
             send = _with_preference_applied(send, applied)
         scenario.raise_forced_error()

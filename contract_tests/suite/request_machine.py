@@ -1,0 +1,190 @@
+"""Request sequences: a Hypothesis rule-based state machine whose steps are requests to the viewers endpoint.
+
+Each step asks for a page (any page, limit and search, as any caller), repeats an earlier request, or walks
+every page of a query in some order. After each step the registry's checks judge the answer, and
+`registry.sequences` judges it against the answers before it. Hypothesis shrinks a failure to the shortest
+sequence that still fails; the violation it raises names every request of that sequence, in order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from hypothesis import Phase
+from hypothesis import seed as hypothesis_seed
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, precondition, rule
+
+from contract_tests.registry.documented_rules import paging_rules
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.finding_groups import shape_of
+from contract_tests.registry.response_checks import page_data, verify
+from contract_tests.registry.sequences import (
+    ANONYMOUS,
+    FORBIDDEN,
+    GARBAGE,
+    VALID,
+    SequenceViolation,
+    Step,
+    copied_from,
+    in_sequence,
+    judge,
+)
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.sequence_replay import shortest_sequence
+from contract_tests.target.viewers_client import ContractClient
+
+SEARCH_TERMS = (None, "a", "e", "an", "ay", "Ş", "İ", "", "zzzz")  # broad, narrow, Turkish, blank, none found
+MOST_PAGES_WALKED = 12  # a walk of more pages is left to the pagination tests
+
+
+def pages() -> st.SearchStrategy[int | None]:
+    """Mostly the first pages, where the viewers are; sometimes past the end or the default."""
+    return st.one_of(st.integers(1, 6), st.none(), st.integers(7, 60))
+
+
+def search_terms() -> st.SearchStrategy[str | None]:
+    """Terms that find many, few or none, Turkish letters, blanks, and any text at all."""
+    return st.one_of(st.sampled_from(SEARCH_TERMS), st.text(alphabet="aeiouçğışöüİIAEn ", min_size=1, max_size=4),
+                     st.text(max_size=8))
+
+
+def limits() -> st.SearchStrategy[int | None]:
+    maximum = paging_rules().max_limit
+    return st.one_of(st.sampled_from((1, 2, 3, 5, 7, 10, 20)), st.none(), st.integers(1, maximum))
+
+
+class ViewerRequestSequences(RuleBasedStateMachine):
+    """The endpoint as a state machine: the contract holds after every request, whatever came before."""
+
+    api: ClassVar[ContractClient]
+    callers: ClassVar[tuple[str, ...]] = (VALID, ANONYMOUS, GARBAGE)
+    sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
+    known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
+    seen_again: ClassVar[dict[tuple[str, str], int]]
+    deadline: ClassVar[float | None] = None  # time.monotonic() past which the steps send nothing (a campaign's end)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps: list[Step] = []
+        self.found: SequenceViolation | None = None
+
+    def send(self, page: int | None, limit: int | None, search: str | None, caller: str = VALID) -> Step | None:
+        """One request and its judgement. The first violation is kept, and raised at teardown: a stateful target
+        may fail a sequence at another step each time it is replayed, but what Hypothesis draws must not depend
+        on the answers; once something failed, the steps left send nothing."""
+        if self.found is not None or (self.deadline is not None and time.monotonic() >= self.deadline):
+            return None
+        params: dict[str, Any] = {name: value for name, value in (("page", page), ("limit", limit),
+                                                                   ("search", search)) if value is not None}
+        headers = {}
+        if caller == FORBIDDEN and self.api.target.forbidden_token:
+            headers = self.api.auth(self.api.target.forbidden_token)
+        elif caller == GARBAGE:
+            headers = {"Authorization": "Bearer garbage"}
+        exchange = self.api.viewers(params=params, headers=headers, authorised=caller in (VALID, FORBIDDEN),
+                                    checked=False)
+        step = Step(exchange, caller)
+        self.steps.append(step)
+        self.sent.append(exchange)
+        found: SequenceViolation | None
+        try:
+            verify(exchange)
+            found = judge(self.steps)
+        except ContractViolation as violation:
+            found = in_sequence(violation, [s.exchange for s in self.steps])
+        if found is not None:
+            key = finding_key(found)
+            if key in self.known:
+                self.seen_again[key] = self.seen_again.get(key, 0) + 1
+            else:
+                self.found = found
+        return step
+
+    def teardown(self) -> None:
+        if self.found is not None:
+            raise self.found
+
+    @precondition(lambda self: bool(self.steps))
+    @rule(which=st.integers(0, 2**16))
+    def repeat(self, which: int) -> None:
+        """Ask an earlier request of this sequence again (drawn as a number, so the draw does not depend on how
+        many requests the answers led to)."""
+        earlier = self.steps[which % len(self.steps)]
+        page, limit, search = earlier.query
+        self.send(_number(page), _number(limit), search, earlier.caller)
+
+    @rule(limit=st.sampled_from((1, 2, 3, 5, 7, 10, 20)), search=st.sampled_from(SEARCH_TERMS),
+          order=st.permutations(range(2, MOST_PAGES_WALKED + 1)))
+    def walk(self, limit: int, search: str | None, order: list[int]) -> None:
+        """Every page of a query at one limit, in an order Hypothesis picks (drawn before any answer, so that
+        what is drawn never depends on the target)."""
+        first = self.send(1, limit, search)
+        if first is None:
+            return
+        total_pages = ((page_data(first.exchange) or {}).get("pagination") or {}).get("totalPages")
+        if not isinstance(total_pages, int) or not 1 < total_pages <= MOST_PAGES_WALKED:
+            return
+        order = [page for page in order if page <= total_pages]
+        for page in order:
+            self.send(page, limit, search)  # judged by registry.sequences.walk_partitions at the last page
+
+
+def _number(text: str | None) -> int | None:
+    return int(text) if text is not None and text.isdigit() else None
+
+
+def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: set[tuple[str, str]] | None = None,
+                deadline: float | None = None) -> type[ViewerRequestSequences]:
+    """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
+    callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
+
+    class BoundSequences(ViewerRequestSequences):
+        @rule(page=pages(), limit=limits(), search=search_terms(), caller=st.sampled_from(callers))
+        def ask(self, page: int | None, limit: int | None, search: str | None, caller: str) -> None:
+            self.send(page, limit, search, caller)
+
+    BoundSequences.api = api
+    BoundSequences.sent = sent if sent is not None else []
+    BoundSequences.callers = callers
+    BoundSequences.known = set() if known is None else known
+    BoundSequences.seen_again = {}
+    BoundSequences.deadline = deadline
+    return BoundSequences
+
+
+def finding_key(violation: ContractViolation) -> tuple[str, str]:
+    """A finding's name and the shape of what came back: one root cause."""
+    return violation.check, shape_of(violation.received, violation.exchange.status if violation.exchange else None)
+
+
+def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
+    """The state machine's test with its own seed (a campaign's rounds each explore anew). The one use of
+    hypothesis.seed on the test that get_state_machine_test builds; tests/test_request_sequences.py checks
+    that a seed still decides the requests."""
+    return test if seed is None else hypothesis_seed(seed)(test)
+
+
+def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
+                  seed: int | None = None, known: set[tuple[str, str]] | None = None,
+                  deadline: float | None = None) -> None:
+    """Explore request sequences against the target. A failure raises the shortest sequence that still fails
+    when replayed, preceded by the earlier requests whose answers it was served (from the client's request
+    log, else from `sent`, the requests of the sequences so far).
+    Findings in `known` (name, shape) are not raised again; past `deadline` (time.monotonic()), no step sends.
+
+    Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
+    candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
+    a walk. The requests are shortened instead by replaying them (target.sequence_replay.minimized)."""
+    log = sent if sent is not None else []
+    without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
+                                                              if phase is not Phase.shrink])
+    try:
+        seeded(get_state_machine_test(machine_for(api, log, known, deadline), settings=without_shrinking), seed)()
+    except SequenceViolation as violation:
+        earlier = list(log)
+        source_of = api.log.source_of if api.log is not None else (lambda exchange: copied_from(exchange, earlier))
+        raise shortest_sequence(violation, api, source_of) from None

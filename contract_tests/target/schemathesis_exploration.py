@@ -1,0 +1,82 @@
+"""Schemathesis' exploration of the endpoint, every finding named and kept (it never stops at the first).
+
+Each generated case is sent and its answer held to Schemathesis' checks, against openapi.yaml with the
+registry's readings applied (judged_spec.py), and to every check of the registry; each failure becomes one
+ContractViolation named as finding_names.py says, with the request's curl line. One run reports all it found,
+the first example of each distinct finding. The fast profile explores from a fixed seed (the same requests on
+every run); the deep profile from the run's seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+import schemathesis
+from schemathesis.core.failures import Failure
+
+from contract_tests.registry.exchange import Secrets
+from contract_tests.registry.finding_names import schemathesis_name
+from contract_tests.registry.judged_spec import response_schema
+from contract_tests.registry.response_checks import CHECKS
+from contract_tests.registry.schemathesis_checks import exchange_of
+from contract_tests.registry.violations import ContractViolation
+
+# Left to the registry, which knows the readings: a clamped limit is served (negative_data_rejection), a page
+# past the end may be a 404 (positive_data_acceptance); test_auth.py holds auth (ignored_auth's probes bypass
+# the paced session, so a throttled probe would read as a breach).
+LEFT_TO_THE_REGISTRY = ("ignored_auth", "negative_data_rejection", "positive_data_acceptance")
+
+
+def excluded_checks() -> list[Any]:
+    ours = set(CHECKS)
+    return [check for check in schemathesis.checks.CHECKS.get_all()
+            if getattr(check, "__name__", "") in ours or getattr(check, "__name__", "") in LEFT_TO_THE_REGISTRY]
+
+
+def _failures(error: BaseException) -> list[Failure]:
+    if isinstance(error, Failure):
+        return [error]
+    return [failure for inner in getattr(error, "exceptions", ()) for failure in _failures(inner)]
+
+
+def violations_of(case: Any, response: Any, spec: dict[str, Any], secrets: Secrets,
+                  excluded: list[Any]) -> list[ContractViolation]:
+    """Every broken promise of one answer: Schemathesis' findings, then the registry's."""
+    exchange = exchange_of(case, response, secrets)
+    found: list[ContractViolation] = []
+    try:
+        case.validate_response(response, excluded_checks=excluded)
+    except (AssertionError, BaseExceptionGroup) as error:
+        for failure in _failures(error):
+            name = schemathesis_name(failure, spec, response_schema(spec, response.status_code))
+            title, _, detail = str(failure).partition("\n\n")
+            found.append(ContractViolation(name, f"{title} ({getattr(failure, 'code', 'Schemathesis')})",
+                                           received=detail.split("\n\n")[0][:300] or title,
+                                           expected="what openapi.yaml documents", exchange=exchange))
+    for check in list(CHECKS.values()):
+        try:
+            check.function(exchange)
+        except ContractViolation as violation:
+            found.append(violation)
+    return found
+
+
+def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,
+            send: Callable[[Any], Any],
+            judge: Callable[[Any, Any], list[ContractViolation]]) -> dict[str, ContractViolation]:
+    """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name."""
+    first: dict[str, ContractViolation] = {}
+
+    @hypothesis.settings(max_examples=examples, database=None, deadline=None,
+                         phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+                         suppress_health_check=list(hypothesis.HealthCheck))
+    @hypothesis.seed(seed)
+    @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+    def each_case(case: Any) -> None:
+        for violation in judge(case, send(case)):
+            first.setdefault(violation.check, violation)
+
+    each_case()
+    return first

@@ -1,0 +1,203 @@
+"""Reproducers: the requests of a finding, in order, stored without secrets, and their replay on a target.
+
+A reproducer names each request's caller (valid token, forbidden token, no token, or the header sent) in
+place of the token, so the file can go into a ticket; its replay sends the same requests to a target with
+that target's tokens and judges the answers with the same checks, single and across requests.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.response_checks import CHECKS, verify
+from contract_tests.registry.sequences import (
+    ANONYMOUS,
+    FORBIDDEN,
+    GARBAGE,
+    VALID,
+    SequenceViolation,
+    Step,
+    judge,
+    with_sources,
+)
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.deployment import Target
+from contract_tests.target.viewers_client import ContractClient
+
+TOKEN_VARIABLES = {VALID: "CONTRACT_TOKEN", FORBIDDEN: "CONTRACT_FORBIDDEN_TOKEN"}
+
+
+@dataclass(frozen=True)
+class ReplayedRequest:
+    method: str
+    path: str  # with its query, as sent
+    caller: str  # VALID, FORBIDDEN, ANONYMOUS, or the Authorization header sent (no secret of the target's)
+
+
+@dataclass(frozen=True)
+class Reproducer:
+    finding: str  # the check or promise the requests broke
+    problem: str
+    requests: tuple[ReplayedRequest, ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"finding": self.finding, "problem": self.problem,
+                           "requests": [asdict(request) for request in self.requests]}, indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Reproducer:
+        raw = json.loads(text)
+        return cls(str(raw["finding"]), str(raw.get("problem", "")),
+                   tuple(ReplayedRequest(str(r["method"]), str(r["path"]), str(r["caller"])) for r in raw["requests"]))
+
+    @classmethod
+    def read(cls, path: Path) -> Reproducer:
+        """A stored reproducer; ValueError naming the file when it is not one."""
+        try:
+            return cls.from_json(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ValueError(f"the reproducer {str(path)!r} cannot be read ({error.strerror or error})") from None
+        except (ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"{str(path)!r} is not a reproducer of the contract suite ({error})") from None
+
+    def curl_lines(self, base_url: str = "$CONTRACT_BASE_URL") -> list[str]:
+        """The requests as curl commands, in order, each token as the variable that holds it."""
+        lines = []
+        for request in self.requests:
+            parts = ["curl", "-sS", "-i"] + (["-X", request.method] if request.method != "GET" else [])
+            if request.caller in TOKEN_VARIABLES:
+                parts += ["-H", f'"Authorization: Bearer ${TOKEN_VARIABLES[request.caller]}"']
+            elif request.caller != ANONYMOUS:
+                parts += ["-H", shlex.quote(f"Authorization: {request.caller}")]
+            url = f"{base_url}{request.path}"
+            parts.append(f'"{url}"' if url.startswith("$") else shlex.quote(url))
+            lines.append(" ".join(parts))
+        return lines
+
+
+def caller_of(exchange: Exchange, target: Target) -> str:
+    """Who sent a request, as a reproducer names it."""
+    header = {key.lower(): value for key, value in exchange.request_headers.items()}.get("authorization")
+    if header is None:
+        return ANONYMOUS
+    if header == f"Bearer {target.token}":
+        return VALID
+    if target.forbidden_token and header == f"Bearer {target.forbidden_token}":
+        return FORBIDDEN
+    return header
+
+
+def reproducer_of(violation: ContractViolation, target: Target) -> Reproducer | None:
+    """The requests of a finding (all of a sequence, or the one request of a single answer)."""
+    exchanges: Sequence[Exchange] = (violation.sequence if isinstance(violation, SequenceViolation)
+                                     else [violation.exchange] if violation.exchange is not None else [])
+    if not exchanges:
+        return None
+    requests = []
+    for exchange in exchanges:
+        parts = urlsplit(exchange.url)
+        requests.append(ReplayedRequest(exchange.method, parts.path + (f"?{parts.query}" if parts.query else ""),
+                                        caller_of(exchange, target)))
+    return Reproducer(violation.check, violation.problem, tuple(requests))
+
+
+def replay(reproducer: Reproducer, api: ContractClient,
+           finding: str | None = None) -> tuple[ContractViolation | None, list[Exchange]]:
+    """Send the requests in order and judge each answer: the first broken promise (the first of `finding`'s
+    when given) and the answers up to it; None and every answer when all held."""
+    steps: list[Step] = []
+    target = api.target
+    for request in reproducer.requests:
+        headers: dict[str, str] = {}
+        if request.caller == VALID:
+            headers = api.auth()
+        elif request.caller == FORBIDDEN:
+            if not target.forbidden_token:
+                raise ValueError("the reproducer sends the forbidden token: set CONTRACT_FORBIDDEN_TOKEN")
+            headers = api.auth(target.forbidden_token)
+        elif request.caller != ANONYMOUS:
+            headers = {"Authorization": request.caller}
+        path, _, query = request.path.partition("?")
+        exchange = api.request(request.method, path, params=dict(parse_qsl(query, keep_blank_values=True)),
+                               headers=headers, checked=False)
+        steps.append(Step(exchange, request.caller if request.caller in (VALID, FORBIDDEN, ANONYMOUS) else
+                          _caller_class(request.caller)))
+        found: ContractViolation | None = None
+        try:
+            if finding is None or finding in CHECKS:
+                verify(exchange, None if finding is None else [finding])
+            if finding not in CHECKS:
+                found = judge(steps, finding)
+        except ContractViolation as violation:
+            found = violation
+        if found is not None:
+            return found, [step.exchange for step in steps]
+    return None, [step.exchange for step in steps]
+
+
+def _caller_class(header: str) -> str:
+    return GARBAGE if header.strip() in {"Bearer garbage", "Bearer"} else header
+
+
+def store(reproducer: Reproducer, folder: Path, name: str) -> Path:
+    """Write a reproducer as `<name>.json` in the folder, and a shell script of its curl lines beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(reproducer.to_json() + "\n", encoding="utf-8")
+    script = folder / f"{name}.sh"
+    script.write_text("\n".join(["#!/bin/sh", f"# {reproducer.finding}: {reproducer.problem}",
+                                 "# needs CONTRACT_BASE_URL and CONTRACT_TOKEN (and CONTRACT_FORBIDDEN_TOKEN if used)",
+                                 *reproducer.curl_lines(), ""]), encoding="utf-8")
+    return path
+
+
+
+
+def minimized(reproducer: Reproducer, api: ContractClient,
+              most_trials: int = 60) -> tuple[Reproducer, ContractViolation, list[Exchange]] | None:
+    """The shortest sequence found by dropping one request at a time while its replay, twice over, still breaks
+    the same promise, with that replay's violation and answers; None when the whole sequence no longer fails when
+    replayed (the fault comes and goes)."""
+    found, answers = replay(reproducer, api, reproducer.finding)
+    if found is None:
+        return None
+    best = (reproducer, found, answers)
+    trials, changed = 0, True
+    while changed and len(best[0].requests) > 1 and trials < most_trials:
+        changed = False
+        requests = best[0].requests
+        for index in range(len(requests)):
+            candidate = Reproducer(reproducer.finding, reproducer.problem, (*requests[:index], *requests[index + 1:]))
+            trials += 1
+            # Twice: the second replay follows the candidate's own requests, not what an earlier trial left in
+            # the target's state (a setting kept from the previous request would pass any candidate).
+            found, answers = replay(candidate, api, reproducer.finding)
+            if found is not None:
+                found, answers = replay(candidate, api, reproducer.finding)
+            if found is not None:
+                best, changed = (candidate, found, answers), True
+                break
+            if trials >= most_trials:
+                break
+    return best
+
+
+def shortest_sequence(violation: ContractViolation, api: ContractClient,
+                      source_of: Callable[[Exchange], Exchange | None]) -> ContractViolation:
+    """The violation told with the shortest sequence that still shows it on the target, preceded by the
+    earlier requests whose answers that sequence was served (`source_of`, from the run's request log): what
+    a freshly started target needs to show the same fault. As it was when its replay no longer fails."""
+    reproducer = reproducer_of(violation, api.target)
+    shortest = minimized(reproducer, api) if reproducer is not None else None
+    if shortest is None:
+        return violation
+    _, found, answers = shortest
+    sequence = with_sources(answers, source_of)
+    return SequenceViolation(found.check, found.problem, received=found.received, expected=found.expected,
+                             sequence=sequence)

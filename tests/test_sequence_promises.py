@@ -1,0 +1,94 @@
+"""The promises across requests, on answers made up here: each fails what it should, churn aside."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.sequences import (
+    FORBIDDEN,
+    Step,
+    copied_from,
+    history_independent,
+    judge,
+    quiet,
+    repeat_agrees,
+    walk_partitions,
+    with_earlier_requests,
+)
+
+PATH = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
+AUDIENCE = [f"{number:024x}" for number in range(1, 11)]
+
+
+def page(page: int, limit: int, ids: list[str] | None = None, *, total: int = 10, audience: int = 12,
+         search: str | None = None, status: int = 200) -> Step:
+    listed = AUDIENCE[(page - 1) * limit: page * limit] if ids is None else ids
+    query = f"page={page}&limit={limit}" + (f"&search={search}" if search is not None else "")
+    data: Any = {"list": [{"_id": viewer_id} for viewer_id in listed],
+                 "pagination": {"currentPage": page, "itemsPerPage": limit, "totalItems": total,
+                                "totalPages": -(-total // limit), "hasNextPage": page * limit < total,
+                                "hasPrevPage": page > 1},
+                 "participantAudienceTotal": audience}
+    body = {"isSuccess": status == 200, "statusCode": status, "data": data if status == 200 else None,
+            "errors": [] if status == 200 else ["refused"], "timestamp": "2026-01-15T10:30:00.000Z"}
+    return Step(Exchange.of("GET", f"{PATH}?{query}", {"authorization": "Bearer t"}, status,
+                            {"content-type": "application/json"}, json.dumps(body).encode()))
+
+
+def test_a_repeated_request_must_agree_while_nothing_moved() -> None:
+    assert repeat_agrees([page(1, 3), page(2, 3), page(1, 3)]) is None
+    shifted = page(1, 3, AUDIENCE[1:4])
+    violation = repeat_agrees([page(1, 3), page(2, 3), shifted])
+    assert violation is not None and violation.check == "sequence_repeatable"
+    assert len(violation.sequence) == 3
+
+
+def test_a_newcomer_in_between_excuses_a_repeat_that_differs() -> None:
+    shifted = page(1, 3, ["0" * 24, *AUDIENCE[:2]], total=11, audience=13)
+    assert not quiet([page(1, 3), shifted])
+    assert repeat_agrees([page(1, 3), shifted]) is None
+    assert history_independent([page(1, 3), page(2, 2, AUDIENCE[3:5], total=11, audience=13)]) is None
+
+
+def test_a_leave_that_only_a_search_counts_is_churn_too() -> None:
+    before, after = page(1, 3, search="a"), page(2, 2, AUDIENCE[1:3], total=9, search="a")
+    assert not quiet([before, after]) and history_independent([before, after]) is None
+
+
+def test_a_page_must_put_each_viewer_where_other_limits_do() -> None:
+    assert history_independent([page(1, 10), page(2, 5)]) is None
+    offset_by_the_previous_limit = page(2, 5, AUDIENCE[0:5])  # offset computed with another limit
+    violation = history_independent([page(1, 10), offset_by_the_previous_limit])
+    assert violation is not None and violation.check == "sequence_history_independent"
+    assert "place 1" in violation.received
+
+
+def test_a_walk_in_any_order_must_partition() -> None:
+    assert walk_partitions([page(3, 4), page(1, 4), page(2, 4)]) is None
+    repeated = page(2, 4, AUDIENCE[3:7])
+    violation = walk_partitions([page(3, 4), page(1, 4), repeated])
+    assert violation is not None and violation.check == "pagination_partition"
+    assert "1 repeated" in violation.received
+
+
+def test_a_forbidden_caller_is_refused_whatever_came_before() -> None:
+    served = page(1, 3)
+    forbidden = Step(served.exchange, FORBIDDEN)
+    violation = judge([page(1, 3), forbidden])
+    assert violation is not None and violation.check == "auth_forbidden"
+
+
+def test_a_reproducer_starts_with_the_request_whose_answer_was_served_again() -> None:
+    first = page(1, 1, AUDIENCE[:1]).exchange
+    unrelated = page(2, 3).exchange
+    served_again = page(1, 20, AUDIENCE[:1]).exchange  # a cache keyed by page alone
+    body = json.loads(served_again.text)
+    body["data"]["pagination"] = json.loads(first.text)["data"]["pagination"]
+    copy = Exchange.of("GET", f"{PATH}?page=1&limit=20", {"authorization": "Bearer t"}, 200,
+                       {"content-type": "application/json"}, json.dumps(body).encode())
+    assert copied_from(copy, [unrelated, first]) is first
+    assert with_earlier_requests([copy], [first, unrelated]) == [first, copy]
+    same_request = page(1, 1, AUDIENCE[:1]).exchange
+    assert copied_from(same_request, [first]) is None  # the same request answered the same: no copy
