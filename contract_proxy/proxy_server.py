@@ -17,7 +17,7 @@ from contract_proxy.proxy_app import create_proxy_app
 from contract_proxy.proxy_log import ProxyLog
 from contract_proxy.proxy_settings import ProxySettings, ProxySettingsError, parse_arguments
 from contract_proxy.raw_request_targets import RawTargetH11Protocol
-from contract_tests.plugin.allowances import parse_allowances
+from contract_tests.registry.allowances import parse_allowances
 from contract_tests.registry.documented_rules import check_spec, load_spec, use_spec
 from contract_tests.registry.finding_names import is_known_name
 from contract_tests.registry.response_checks import CHECKS

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests.plugin.allowances import AllowanceError, parse_allowances
 from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.allowances import AllowanceError, parse_allowances
 from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.open_readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number

@@ -170,7 +170,10 @@ def test_the_target_client_knows_no_pytest(path: Path) -> None:
 def test_only_the_suite_settings_read_contract_variables(path: Path) -> None:
     """Every CONTRACT_* variable is read once, into the suite's settings (or the proxy's)."""
     readers = {REPO / "contract_tests" / "plugin" / "hooks.py", REPO / "contract_proxy" / "proxy_server.py",
-               REPO / "contract_tests" / "target" / "bundled_mock.py"}  # the mock's child gets a clean MOCK_* env
+               REPO / "contract_tests" / "target" / "bundled_mock.py",  # the mock's child gets a clean MOCK_* env
+               # the command's own paths (set-up told before pytest starts, a replay) hand it to read_settings
+               REPO / "contract_tests" / "plugin" / "command.py",
+               REPO / "contract_tests" / "plugin" / "replay_command.py"}
     if path not in readers:
         assert not reads_the_environment(path), f"{path.relative_to(REPO)} reads the environment"
 

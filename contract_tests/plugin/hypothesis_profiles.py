@@ -42,6 +42,8 @@ class SuiteProfile:
 
     def sequence_settings(self) -> settings:
         """The settings of the request-sequence state machine under this profile."""
+        from hypothesis import settings
+
         return settings(self.hypothesis_settings(), max_examples=self.sequence_examples,
                         stateful_step_count=self.sequence_steps, print_blob=False)
 

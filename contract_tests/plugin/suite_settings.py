@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contract_tests.plugin.allowances import parse_allowances
 from contract_tests.plugin.hypothesis_profiles import DEFAULT_CAMPAIGN_S, PROFILE_VARIABLE, SuiteProfile, profile_named
+from contract_tests.registry.allowances import parse_allowances
 from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.documented_rules import check_spec, load_spec, use_spec
 from contract_tests.registry.finding_names import is_known_name
