@@ -12,7 +12,6 @@ from pathlib import Path
 
 from contract_proxy.proxy_settings import build_parser as proxy_parser
 from contract_proxy.proxy_settings import environment_key as proxy_variable
-from contract_tests.plugin.allowances import ALLOW_VARIABLE
 from contract_tests.plugin.suite_settings import (
     JUNIT_VARIABLE,
     OTHER_VARIABLES,
@@ -20,6 +19,7 @@ from contract_tests.plugin.suite_settings import (
     RUN_VARIABLES,
     SPEC_VARIABLE,
 )
+from contract_tests.registry.allowances import ALLOW_VARIABLE
 from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.target.deployment import VARIABLES
