@@ -77,9 +77,9 @@ def test_a_probe_beside_the_suite_keeps_its_hypothesis_settings_and_junit(tmp_pa
     assert passing_examples(result.stdout, "test_any_page_keeps_the_arithmetic") == 25  # the fast profile's
     junit = (tmp_path / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
     assert 'name="test_any_page_keeps_the_arithmetic"' in junit
-    assert "probe" not in junit
+    assert "test_probe" not in junit  # (the -k that selected it is a declaration, named)
     report = (tmp_path / "reports" / "contract-report.md").read_text(encoding="utf-8")
-    assert "test_any_page_keeps_the_arithmetic" in report and "probe" not in report
+    assert "test_any_page_keeps_the_arithmetic" in report and "test_probe" not in report
 
 
 def test_a_backends_own_contract_tests_folder_is_not_the_suite(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_a_backends_own_contract_tests_folder_beside_the_suite_is_not_reported_a
     junit = (backend / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
     report = (backend / "reports" / "contract-report.md").read_text(encoding="utf-8")
     assert 'name="test_success_envelope"' in junit and "test_success_envelope" in report
-    assert "probe" not in junit and "probe" not in report
+    assert "test_probe" not in junit and "test_probe" not in report
     probe = json.loads((backend / "probe.json").read_text(encoding="utf-8"))
     assert probe == probe_alone(tmp_path)
 
