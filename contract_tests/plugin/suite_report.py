@@ -30,6 +30,7 @@ from contract_tests.plugin.run_summary import markdown_lines as summary_markdown
 from contract_tests.plugin.suite_items import is_suite_item
 from contract_tests.plugin.suite_report_sections import (
     ledger_sections,
+    parting_ways_line,
     untestable_junit,
     untestable_report,
 )
@@ -160,6 +161,9 @@ class ContractReport:
             view = getattr(self, "_view", None) or self.run_view()
             for line in terminal_lines(view):
                 terminalreporter.write_line(line)
+            parting = parting_ways_line(dict(self.ledger.readings))
+            if parting is not None:
+                terminalreporter.write_line(parting)
             for line in self.ledger.not_verifiable:
                 terminalreporter.write_line(f"contract warning: {line}")
             for name in self.ledger.stale_allowances():
