@@ -1,5 +1,5 @@
 """Figures of the distribution: wheel size, install times (the mock alone, then [contract]), image size and
-image start-up time. Prints a Markdown table for the README.
+image start-up time. Prints a Markdown table for docs/performance.md.
 
     .venv/bin/python -m benchmarks.distribution_figures [--image allmine-viewers-mock] [--cold]
 

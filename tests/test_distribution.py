@@ -32,6 +32,8 @@ from tests.built_distribution import (
     start_installed_mock,
 )
 
+pytestmark = pytest.mark.slow  # builds the wheel and sdist and installs them into fresh venvs
+
 SPEC_BYTES = (REPO / "openapi.yaml").read_bytes()
 SEED_HEADER = re.compile(r"^contract: target .+; profile fast; seed \d+ \(replay: CONTRACT_SEED=\d+", re.MULTILINE)
 DEV_TOOLS = {"mypy", "ruff", "matplotlib", "types-pyyaml", "openapi-spec-validator", "build"}
@@ -258,9 +260,9 @@ def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed
 
 
 def readme_fuzzing_block() -> str:
-    """The README's Schemathesis command for QA, as a person pastes it."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("Schemathesis' own CLI, with the registry's checks"):]
+    """The QA page's Schemathesis command, as a person pastes it."""
+    page = (REPO / "docs" / "qa.md").read_text(encoding="utf-8")
+    section = page[page.index("Schemathesis' own CLI, with the registry's checks"):]
     return section[section.index("```sh\n") + len("```sh\n"):section.index("\n```\n")]
 
 

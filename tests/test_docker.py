@@ -27,6 +27,8 @@ import yaml
 from mockserver.settings import LatencyRange, load_settings
 from tests.built_distribution import REPO
 
+pytestmark = pytest.mark.slow  # builds and runs the Docker image
+
 # One tag per checkout, so that two checkouts testing on one Docker daemon never build over each other's image.
 IMAGE = f"allmine-viewers-mock:test-{hashlib.sha256(str(REPO).encode()).hexdigest()[:12]}"
 STREAM = "64d15f9e2e6c8f4d5a123456"
@@ -69,7 +71,7 @@ def build_stand_in_base(name: str, workdir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The image, built from the repository as its README says."""
+    """The image, built from the repository as the frontend page (docs/frontend.md) says."""
     if shutil.which("docker") is None or docker("info", check=False, timeout=30).returncode != 0:
         if IN_CI:
             pytest.fail(HINT)
@@ -219,10 +221,10 @@ def test_two_containers_started_apart_serve_one_audience(image: str) -> None:
 
 
 def documented_image_sizes() -> tuple[float, float]:
-    """The README's image size and the part of it that is this image's own layers, in MB."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    row = re.search(r"^\| image size \| (\d+) MB, of which (\d+) MB are this image's layers", readme, re.MULTILINE)
-    assert row, "the README's distribution table has no image size row"
+    """The performance page's image size and the part of it that is this image's own layers, in MB."""
+    page = (REPO / "docs" / "performance.md").read_text(encoding="utf-8")
+    row = re.search(r"^\| image size \| (\d+) MB, of which (\d+) MB are this image's layers", page, re.MULTILINE)
+    assert row, "docs/performance.md's distribution table has no image size row"
     return float(row[1]), float(row[2])
 
 
@@ -233,5 +235,5 @@ def test_the_documented_image_size_is_the_built_images(image: str) -> None:
     base_mb = int(docker("image", "inspect", "--format", "{{.Size}}", base).stdout) / 1e6
     assert abs(own - (size_mb - base_mb)) <= 0.15 * (size_mb - base_mb), (own, size_mb - base_mb)
     stand_in = docker("image", "inspect", "--format", "{{index .Config.Labels \"stand-in\"}}", base).stdout.strip()
-    if stand_in == "true":  # the README measured on the stand-in base; another base has another total
+    if stand_in == "true":  # the page measured on the stand-in base; another base has another total
         assert abs(total - size_mb) <= 0.15 * size_mb, (total, size_mb)

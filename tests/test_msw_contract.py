@@ -29,7 +29,7 @@ def served() -> Iterator[LiveMsw]:
 
 def contract_test(base_url: str, folder: Path, *arguments: str, secret: str = DEVELOPMENT_SECRET,
                   stream: str = LARGE_STREAM_ID) -> subprocess.CompletedProcess[str]:
-    """`contract-test` as CI runs it (README, CI section): the target's URL, tokens and streams in the environment."""
+    """`contract-test` as CI runs it (docs/ci.md): the target's URL, tokens and streams in the environment."""
     environment = {
         **os.environ,
         "CONTRACT_BASE_URL": base_url,

@@ -1,5 +1,6 @@
-"""TypeScript frontends generate their types from openapi.yaml as the README shows, without a warning, and
-the types describe the envelope a frontend reads. Needs npm (and its registry); skipped with a hint without."""
+"""TypeScript frontends generate their types from openapi.yaml as the frontend page (docs/frontend.md) shows,
+without a warning, and the types describe the envelope a frontend reads. Needs npm (and its registry); skipped
+with a hint without."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import pytest
 
 from tests.built_distribution import REPO
 
-OPENAPI_TYPESCRIPT = "openapi-typescript@7.13.0"  # the version the README pins
+OPENAPI_TYPESCRIPT = "openapi-typescript@7.13.0"  # the version docs/frontend.md pins
 TYPESCRIPT = "typescript@7.0.2"
 HINT = "npm is not installed: install Node.js 18 or newer (Debian/Ubuntu: sudo apt-get install npm)"
-pytestmark = pytest.mark.skipif(shutil.which("npx") is None and os.environ.get("CI", "").lower() != "true",
-                                reason=HINT)
+pytestmark = [pytest.mark.slow,  # installs and runs npm packages
+              pytest.mark.skipif(shutil.which("npx") is None and os.environ.get("CI", "").lower() != "true",
+                                 reason=HINT)]
 
 USE = """import type { paths } from "./viewers";
 type Page = paths["/api/v1/live-stream/{id}/viewers"]["get"]["responses"][200]["content"]["application/json"];

@@ -1,7 +1,7 @@
 """Readings the documentation leaves open: the suite accepts every one a correct backend may take.
 
 Each function here answers "is this allowed under some reading?", so that the checks fail only what no
-reading allows. The README lists these points and how the suite treats each.
+reading allows. docs/reference/open-readings.md lists these points and how the suite treats each.
 """
 
 from __future__ import annotations

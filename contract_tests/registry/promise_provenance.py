@@ -4,7 +4,8 @@ The one place the suite decides what the documentation leaves open. Each `Readin
 accepts (every way a correct backend may take it, the defaults of common stacks included) and what the
 mock serves (the hardest of them, so a frontend built on the mock survives any correct backend). Each
 finding the suite can report has a `Provenance`: `stated` with the documentation's words, or the reading
-it holds a deployment to. The README's table "What the documentation leaves open" is `readings_table()`.
+it holds a deployment to. The table of docs/reference/open-readings.md, "What the documentation leaves
+open", is `readings_table()`.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def provenance_of(name: str) -> Provenance | None:
 
 
 def readings_table() -> str:
-    """The README's table "What the documentation leaves open", in Markdown."""
+    """The table of docs/reference/open-readings.md, "What the documentation leaves open", in Markdown."""
     lines = ["| point | accepted | the mock serves |", "|---|---|---|"]
     lines += [f"| {r.point} (`{r.key}`) | {r.accepted} | {r.mock} |" for r in READINGS]
     return "\n".join(lines)
