@@ -202,6 +202,11 @@ class ContractReport:
             seconds_by_part=seconds_by_part(self.outcomes), warnings=list(self.ledger.not_verifiable),
             workers=self.workers)
 
+    def default_replay(self) -> str:
+        """The installed command that replays the run when the plugin gave no replay line of its own."""
+        return f"CONTRACT_SEED={self.seed} CONTRACT_PROFILE={self.profile} contract-test" if self.profile \
+            else "contract-test"
+
     def render(self, view: RunView | None = None) -> str:
         view = view or self.run_view()
         skipped = [o for o in self.outcomes if o.outcome == "skipped"]
@@ -211,8 +216,8 @@ class ContractReport:
             f"# Contract report: the contract is {view.verdict}",
             "",
             f"- Target: {self.target}",
-            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or 'contract-test'}`, with the same "
-            "target)",
+            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or self.default_replay()}`, with the "
+            "same target)",
             f"- Declared: {'; '.join(self.declarations) or NOTHING_DECLARED}",
             f"- Finished: {view.finished}, after {view.seconds:.1f} s"
             + (f" on {self.workers} workers" if self.workers > 1 else ""),
