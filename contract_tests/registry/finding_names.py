@@ -77,8 +77,8 @@ def schemathesis_name(failure: Any, spec: dict[str, Any], response_schema: Any) 
         keyword = str(schema_path[-1]) if schema_path else None
         return "schema:" + schema_location(spec, response_schema, list(getattr(failure, "instance_path", [])),
                                            keyword, str(getattr(failure, "message", "")))
-    if kind == "UndefinedStatusCode":
-        return f"status:{failure.status_code}"
+    if kind == "UndefinedStatusCode":  # a 5xx is a server error first: one root cause, one name
+        return "no_server_error" if int(failure.status_code) >= 500 else f"status:{failure.status_code}"
     if kind in {"UndefinedContentType", "MalformedMediaType"}:
         return f"content-type:{getattr(failure, 'content_type', None) or getattr(failure, 'media_type', 'none')}"
     if kind == "MissingContentType":
