@@ -387,13 +387,17 @@ def test_a_raw_utf8_query_is_forwarded(mock_and_proxy: tuple[LiveMock, LiveProxy
     import socket
     from urllib.parse import urlsplit
 
-    _, proxy, _ = mock_and_proxy
-    address = urlsplit(proxy.base_url)
-    with socket.create_connection((address.hostname or "127.0.0.1", address.port or 80), timeout=10) as connection:
-        connection.sendall(f"GET {EXAMPLE}?search=ayşe&limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}"
-                           "\r\nConnection: close\r\n\r\n".encode())
-        answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
+    proxy = start_proxy(mock_and_proxy[0].base_url)  # its own: the module's proxy is stopped by an earlier test
+    try:
+        address = urlsplit(proxy.base_url)
+        with socket.create_connection((address.hostname or "127.0.0.1", address.port or 80),
+                                      timeout=10) as connection:
+            connection.sendall(f"GET {EXAMPLE}?search=ayşe&limit=1 HTTP/1.1\r\nHost: x\r\n"
+                               f"Authorization: Bearer {token}\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+    finally:
+        stop_proxy(proxy)
     assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
     assert b'"isSuccess": true' in answer or b'"isSuccess":true' in answer

@@ -126,7 +126,7 @@ def preflight_problem(target: Target, pacer: Pacer, settings: SuiteSettings, led
     """Why the target cannot be tested as described, found before any test; None when it can."""
     ledger.requests.bind(target)
     client = ContractClient(target, pacer, settings.timeout_s, allowances=ledger,
-                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests)
+                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests, notes=ledger)
     try:
         return preflight(target, client)
     except OutOfTime as stop:

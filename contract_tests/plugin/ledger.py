@@ -1,12 +1,13 @@
 """What a run noted besides passes and failures: properties it could not verify, allowed deviations,
-and the target's throttling and flakes. One ledger per run (the plugin keeps it in the session's config),
-shared by the suite's tests, its client and its report."""
+where the deployment took another reading than the mock, and the target's throttling and flakes. One ledger
+per run (the plugin keeps it in the session's config), shared by the suite's tests, its client and its report."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
 
+from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.pacing import PacingLog
 from contract_tests.target.request_log import RequestLog
@@ -17,6 +18,7 @@ class Ledger:
     not_verifiable: list[str] = field(default_factory=list)
     allowed: dict[str, str] = field(default_factory=dict)  # check name -> the team's reason
     deviations: dict[str, list[ContractViolation]] = field(default_factory=dict)
+    readings: dict[str, str] = field(default_factory=dict)  # a reading the mock does not take -> an example request
     pacing: PacingLog = field(default_factory=PacingLog)
     requests: RequestLog = field(default_factory=RequestLog)  # what was sent, for the summary and reproducers
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -25,6 +27,11 @@ class Ledger:
         with self.lock:
             if line not in self.not_verifiable:
                 self.not_verifiable.append(line)
+
+    def note_reading(self, key: str, exchange: Exchange) -> None:
+        """An answer accepted under a reading the mock does not take: noted once, with its first request."""
+        with self.lock:
+            self.readings.setdefault(key, exchange.curl())
 
     def is_allowed(self, violation: ContractViolation) -> bool:
         """Whether the violation's check is a known deviation; if so, it is kept for the report."""

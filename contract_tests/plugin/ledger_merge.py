@@ -27,6 +27,7 @@ def ledger_snapshot(ledger: Ledger) -> dict[str, Any]:
                                                                   violations[0].expected]}
                       for name, violations in ledger.deviations.items() if violations}
         return {"not_verifiable": list(ledger.not_verifiable), "deviations": deviations,
+                "readings": dict(ledger.readings),
                 "requests": ledger.requests.snapshot(),
                 "pacing": {"throttled": ledger.pacing.throttled, "waited_s": ledger.pacing.waited_s,
                            "flaky": list(ledger.pacing.flaky)}}
@@ -37,6 +38,8 @@ def merge_ledger(ledger: Ledger, snapshot: Mapping[str, Any]) -> None:
     for line in snapshot.get("not_verifiable", []):
         ledger.note_not_verifiable(str(line))
     with ledger.lock:
+        for key, example in snapshot.get("readings", {}).items():
+            ledger.readings.setdefault(str(key), str(example))
         for name, seen in snapshot.get("deviations", {}).items():
             problem, received, expected = (str(part) for part in seen["first"])
             violation = ContractViolation(name, problem, received=received, expected=expected)

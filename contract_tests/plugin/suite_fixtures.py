@@ -89,7 +89,7 @@ def secrets(target: Target, pytestconfig: pytest.Config) -> Secrets:
 def api(target: Target, pacer: Pacer, ledger: Ledger, secrets: Secrets,
         pytestconfig: pytest.Config) -> Iterator[ContractClient]:
     client = ContractClient(target, pacer, suite_session(pytestconfig).settings.timeout_s, allowances=ledger,
-                            secrets=secrets, log=ledger.requests)
+                            secrets=secrets, log=ledger.requests, notes=ledger)
     yield client
     client.close()
 

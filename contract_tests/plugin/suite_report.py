@@ -30,6 +30,7 @@ from contract_tests.plugin.run_summary import markdown_lines as summary_markdown
 from contract_tests.plugin.suite_items import is_suite_item
 from contract_tests.plugin.suite_report_sections import (
     ledger_sections,
+    parting_ways_line,
     untestable_junit,
     untestable_report,
 )
@@ -160,6 +161,9 @@ class ContractReport:
             view = getattr(self, "_view", None) or self.run_view()
             for line in terminal_lines(view):
                 terminalreporter.write_line(line)
+            parting = parting_ways_line(dict(self.ledger.readings))
+            if parting is not None:
+                terminalreporter.write_line(parting)
             for line in self.ledger.not_verifiable:
                 terminalreporter.write_line(f"contract warning: {line}")
             for name in self.ledger.stale_allowances():
@@ -198,6 +202,11 @@ class ContractReport:
             seconds_by_part=seconds_by_part(self.outcomes), warnings=list(self.ledger.not_verifiable),
             workers=self.workers)
 
+    def default_replay(self) -> str:
+        """The installed command that replays the run when the plugin gave no replay line of its own."""
+        return f"CONTRACT_SEED={self.seed} CONTRACT_PROFILE={self.profile} contract-test" if self.profile \
+            else "contract-test"
+
     def render(self, view: RunView | None = None) -> str:
         view = view or self.run_view()
         skipped = [o for o in self.outcomes if o.outcome == "skipped"]
@@ -207,8 +216,8 @@ class ContractReport:
             f"# Contract report: the contract is {view.verdict}",
             "",
             f"- Target: {self.target}",
-            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or 'contract-test'}`, with the same "
-            "target)",
+            f"- Profile: {self.profile}; seed: {self.seed} (replay: `{self.replay or self.default_replay()}`, with the "
+            "same target)",
             f"- Declared: {'; '.join(self.declarations) or NOTHING_DECLARED}",
             f"- Finished: {view.finished}, after {view.seconds:.1f} s"
             + (f" on {self.workers} workers" if self.workers > 1 else ""),

@@ -7,6 +7,7 @@ import re
 from xml.sax.saxutils import quoteattr
 
 from contract_tests.plugin.ledger import Ledger
+from contract_tests.registry.promise_provenance import READINGS
 from contract_tests.registry.violations import ContractViolation
 
 
@@ -47,9 +48,36 @@ def _example(violation: ContractViolation) -> list[str]:
     return lines
 
 
+PARTING_HEADING = "Where the deployment and the mock part ways"
+
+
+def parting_ways(readings: dict[str, str]) -> list[str]:
+    """Notes, never failures: each point the documentation leaves open where the deployment took another reading
+    than the mock's (both are accepted), once, with the first request that showed it."""
+    if not readings:
+        return []
+    lines = [f"## {PARTING_HEADING}", "",
+             "The documentation leaves these points open and the suite accepts every reading of them: none fails "
+             "the run. A frontend built on the mock meets the deployment's reading here.", ""]
+    for reading in READINGS:
+        if reading.key in readings:
+            lines += [f"- `{reading.key}`: {reading.point}. The mock serves {reading.mock}; the deployment took "
+                      f"another reading the suite accepts ({reading.accepted}). For example:", "",
+                      "  ```sh", f"  {readings[reading.key]}", "  ```", ""]
+    return lines
+
+
+def parting_ways_line(readings: dict[str, str]) -> str | None:
+    """The terminal's line of the same notes, or None when the deployment reads every open point as the mock."""
+    keys = [reading.key for reading in READINGS if reading.key in readings]
+    return f"contract note: where the deployment and the mock part ways (accepted readings): {', '.join(keys)}" \
+        if keys else None
+
+
 def ledger_sections(ledger: Ledger) -> list[str]:
-    """Warnings that do not fail the run: not verifiable, allowed deviations, stale allowances, flakes."""
-    lines: list[str] = []
+    """Notes and warnings that do not fail the run: where the deployment and the mock part ways, not verifiable,
+    allowed deviations, stale allowances, flakes."""
+    lines: list[str] = parting_ways(dict(ledger.readings))
     if ledger.not_verifiable:
         lines += ["## Not verifiable (the audience moved)", ""]
         lines += [f"- {line}" for line in ledger.not_verifiable] + [""]

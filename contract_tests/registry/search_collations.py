@@ -97,5 +97,13 @@ def found_under_every(term: str, text: str) -> bool:
     return True
 
 
+def found_by_the_mock_only(term: str, text: str) -> bool:
+    """Whether the mock's collation (the first listed) finds the term in a field's value and some other collation
+    does not: a correct backend may miss the viewer by it, and then takes another reading than the mock."""
+    mock_folding = next(iter(COLLATIONS.values()))[1]
+    needle = mock_folding(term)
+    return bool(needle) and needle in mock_folding(text) and not found_under_every(term, text)
+
+
 def matching_collations(term: str, viewer: dict[str, Any]) -> list[str]:
     return [name for name in COLLATIONS if matches_under(name, term, viewer)]

@@ -12,6 +12,7 @@ import httpx
 
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
+from contract_tests.registry.reading_notes import ReadingNotes, readings_taken
 from contract_tests.registry.response_checks import CHECKS, Allowances, NoAllowances, verify
 from contract_tests.registry.token_attacks import expires_at
 from contract_tests.registry.violations import ContractViolation
@@ -45,13 +46,14 @@ class ContractClient:
 
     def __init__(self, target: Target, pacer: Pacer | None = None, timeout_s: float = DEFAULT_TIMEOUT_S, *,
                  allowances: Allowances | None = None, secrets: Secrets | None = None,
-                 log: RequestLog | None = None) -> None:
+                 log: RequestLog | None = None, notes: ReadingNotes | None = None) -> None:
         self.target = target
         self.pacer = pacer or Pacer()
         self.timeout_s = timeout_s
         self.allowances = allowances or NoAllowances()
         self.secrets = secrets if secrets is not None else target_secrets(target)
         self.log = log
+        self.notes = notes  # where the readings the deployment takes, and the mock does not, are noted
         self._client = httpx.Client(base_url=target.base_url, timeout=timeout_s)
         self._pool = ThreadPoolExecutor(max_workers=CONCURRENT_REQUESTS, thread_name_prefix="contract")
 
@@ -93,13 +95,16 @@ class ContractClient:
         """Hold an answer to the named checks of the registry (all when None), minding the run's allowances."""
         if self.log is None:
             verify(exchange, names, self.allowances)
-            return
-        self.log.note_judged(list(names) if names is not None else list(CHECKS))
-        try:
-            verify(exchange, names, self.allowances)
-        except ContractViolation as violation:
-            self.log.note_violation(violation)
-            raise
+        else:
+            self.log.note_judged(list(names) if names is not None else list(CHECKS))
+            try:
+                verify(exchange, names, self.allowances)
+            except ContractViolation as violation:
+                self.log.note_violation(violation)
+                raise
+        if self.notes is not None:
+            for key in readings_taken(exchange):
+                self.notes.note_reading(key, exchange)
 
     def viewers(self, stream_id: str | None = None, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, authorised: bool = True, checked: bool = True) -> Exchange:
