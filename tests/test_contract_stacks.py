@@ -96,24 +96,37 @@ FAULTY = {
     "--fault ended_stream_200": ("ended_stream", "contract_tests/test_existence.py"),
     "--stack fastapi-sql --fault symbols_match_everyone": ("search_soundness", "contract_tests/test_search.py"),
     "--stack fastapi-sql --fault accent_search_unsound": ("search_soundness", "contract_tests/test_search.py"),
-    "--audience 3000 --fault deep_pages_shift": ("pagination_partition", "contract_tests/test_pagination.py"),
+    "--audience 3000 --fault deep_pages_shift": ("pagination_partition|pagination_page_length",
+                                                 "contract_tests/test_pagination.py"),
     "--fault next_page_at_boundary": ("pagination_arithmetic", "contract_tests/test_pagination.py"),
     "--fault limit_ignored_with_search": ("pagination_echo", "contract_tests/test_search.py"),
     "--fault nondeterministic_ties": ("identical_requests_agree", "contract_tests/test_pagination.py"),
-    "--stack spring --audience 300 --fault clamp_echoes_request": ("pagination_page_length",
+    # echoing a limit it did not serve breaks the echo as much as the page's length
+    "--stack spring --audience 300 --fault clamp_echoes_request": ("pagination_page_length|pagination_echo",
                                                                    "contract_tests/test_schema.py"),
     "--fault null_username": ("schema:Viewer.username", "contract_tests/test_schema.py"),
     "--stack fastapi-sql --fault expertise_as_number": ("schema:Viewer.expertise", "contract_tests/test_schema.py"),
 }
 
 
-@pytest.mark.parametrize("stack", list(FAULTY), ids=lambda a: a.split("--fault ")[-1], indirect=True)
+# Faults of a class the suite does not catch yet: strict xfails, so that catching one turns them red (and
+# they are moved back into the plain list).
+NOT_CAUGHT_YET = {
+    "--fault filter_after_slice": "no search test meets a page holding fewer viewers than the limit and the "
+                                  "matches allow",
+    "--fault repeat_under_search": "no walk of a search's pages checks that they partition its matches",
+}
+
+
+@pytest.mark.parametrize("stack", [
+    pytest.param(fault, marks=pytest.mark.xfail(strict=True, reason=NOT_CAUGHT_YET[fault]))
+    if fault in NOT_CAUGHT_YET else fault for fault in FAULTY], ids=lambda a: a.split("--fault ")[-1], indirect=True)
 def test_a_faulty_twin_fails_naming_its_promise(stack: LiveMock, tmp_path: Path,
                                                request: pytest.FixtureRequest) -> None:
-    name, tests = FAULTY[request.node.callspec.params["stack"]]
+    names, tests = FAULTY[request.node.callspec.params["stack"]]
     run = run_suite(stack.base_url, tmp_path, tests)
     assert run.returncode == 1, run.output[-3000:]
-    assert name in findings(run), (findings(run), run.report[:5000])
+    assert set(names.split("|")) & set(findings(run)), (findings(run), run.report[:5000])
 
 
 @pytest.mark.parametrize("stack", ["--fault expired_accepted"], indirect=True)
