@@ -44,8 +44,11 @@ def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int | None
                                check=True).stdout.strip()
         forbidden = subprocess.run([sys.executable, "-m", "mockserver", "token", "--forbidden"], capture_output=True,
                                    text=True, check=True).stdout.strip()
+        expired = subprocess.run([sys.executable, "-m", "mockserver", "token", "--expires-in", "-3600"],
+                                 capture_output=True, text=True, check=True).stdout.strip()
         environ |= {"CONTRACT_BASE_URL": base_url, "CONTRACT_TOKEN": token, "CONTRACT_STREAM_ID": EXAMPLE_STREAM_ID,
-                    "CONTRACT_FORBIDDEN_TOKEN": forbidden, "CONTRACT_ENDED_STREAM_ID": ENDED_STREAM_ID}
+                    "CONTRACT_FORBIDDEN_TOKEN": forbidden, "CONTRACT_ENDED_STREAM_ID": ENDED_STREAM_ID,
+                    "CONTRACT_EXPIRED_TOKEN": expired}
     report, junit = tmp_path / "report.md", tmp_path / "junit.xml"
     environ |= {"CONTRACT_REPORT": str(report), **({} if seed is None else {"CONTRACT_SEED": str(seed)}), **variables}
     paths = [] if any(arg.startswith("contract_tests") for arg in args) else ["contract_tests"]
