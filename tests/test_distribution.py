@@ -91,7 +91,8 @@ def test_the_base_install_is_the_mock_alone(distribution: Distribution) -> None:
 def test_the_contract_extra_is_the_suite_and_nothing_for_linting_or_plotting(distribution: Distribution) -> None:
     extras = requirements_by_extra(distribution.wheel)
     assert set(extras) == {"", "contract"}
-    assert extras["contract"] == {"pytest", "schemathesis", "hypothesis", "httpx", "httpcore", "sniffio", "requests"}
+    assert extras["contract"] == {"pytest", "schemathesis", "hypothesis", "httpx", "httpcore", "sniffio", "requests",
+                                  "pytest-xdist"}  # -n: campaigns and runs on every core
     declared = [Requirement(r) for r in wheel_metadata(distribution.wheel).get_all("Requires-Dist") or []]
     suite = [r for r in declared if r.marker is not None and r.marker.evaluate({"extra": "contract"})]
     pytest_range = next(r.specifier for r in suite if r.name == "pytest")
