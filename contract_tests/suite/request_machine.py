@@ -1,8 +1,10 @@
 """Request sequences: a Hypothesis rule-based state machine whose steps are requests to the viewers endpoint.
 
-Each step asks for a page (any page, limit and search, as any caller), repeats an earlier request, or walks
-every page of a query in some order. After each step the registry's checks judge the answer, and
-`registry.sequences` judges it against the answers before it. Hypothesis shrinks a failure to the shortest
+Each step asks for a page (any page, limit and search, as any caller), repeats an earlier request of the
+sequence or of the run, asks one query at two limits, or walks every page of a query in some order. After each
+step the registry's checks judge the answer, `registry.sequences` judges it against the answers before it,
+and `registry.run_memory` against the first answer of the same request in the whole run (many requests
+later), churn aside. Hypothesis shrinks a failure to the shortest
 sequence that still fails; the violation it raises names every request of that sequence, in order.
 """
 
@@ -22,6 +24,7 @@ from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import shape_of
 from contract_tests.registry.response_checks import page_data, verify
+from contract_tests.registry.run_memory import RunMemory
 from contract_tests.registry.sequences import (
     ANONYMOUS,
     FORBIDDEN,
@@ -39,6 +42,7 @@ from contract_tests.target.viewers_client import ContractClient
 
 SEARCH_TERMS = (None, "a", "e", "an", "ay", "Ş", "İ", "", "zzzz")  # broad, narrow, Turkish, blank, none found
 MOST_PAGES_WALKED = 12  # a walk of more pages is left to the pagination tests
+LIMITS = (1, 2, 3, 5, 7, 10, 20)
 
 
 def pages() -> st.SearchStrategy[int | None]:
@@ -54,7 +58,7 @@ def search_terms() -> st.SearchStrategy[str | None]:
 
 def limits() -> st.SearchStrategy[int | None]:
     maximum = paging_rules().max_limit
-    return st.one_of(st.sampled_from((1, 2, 3, 5, 7, 10, 20)), st.none(), st.integers(1, maximum))
+    return st.one_of(st.sampled_from(LIMITS), st.none(), st.integers(1, maximum))
 
 
 class ViewerRequestSequences(RuleBasedStateMachine):
@@ -65,6 +69,7 @@ class ViewerRequestSequences(RuleBasedStateMachine):
     sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
     known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
     seen_again: ClassVar[dict[tuple[str, str], int]]
+    memory: ClassVar[RunMemory]  # the first answer of each request of the run, and how many requests were sent
     deadline: ClassVar[float | None] = None  # time.monotonic() past which the steps send nothing (a campaign's end)
 
     def __init__(self) -> None:
@@ -87,7 +92,8 @@ class ViewerRequestSequences(RuleBasedStateMachine):
             headers = {"Authorization": "Bearer garbage"}
         exchange = self.api.viewers(params=params, headers=headers, authorised=caller in (VALID, FORBIDDEN),
                                     checked=False)
-        step = Step(exchange, caller)
+        number = self.memory.number() if self.api.log is None else self.api.log.sent  # the log counts the whole run
+        step = Step(exchange, caller, number)
         self.steps.append(step)
         self.sent.append(exchange)
         found: SequenceViolation | None
@@ -96,6 +102,8 @@ class ViewerRequestSequences(RuleBasedStateMachine):
             found = judge(self.steps)
         except ContractViolation as violation:
             found = in_sequence(violation, [s.exchange for s in self.steps])
+        remembered = self.memory.judge(step)  # always: the memory keeps the answer, whatever else was found
+        found = found or remembered
         if found is not None:
             key = finding_key(found)
             if key in self.known:
@@ -117,7 +125,26 @@ class ViewerRequestSequences(RuleBasedStateMachine):
         page, limit, search = earlier.query
         self.send(_number(page), _number(limit), search, earlier.caller)
 
-    @rule(limit=st.sampled_from((1, 2, 3, 5, 7, 10, 20)), search=st.sampled_from(SEARCH_TERMS),
+    @precondition(lambda self: bool(self.memory.requests()))
+    @rule(which=st.integers(0, 2**16))
+    def recall(self, which: int) -> None:
+        """Ask again a request asked earlier in the run, many requests ago maybe: a state that changes after many
+        requests shows only to a request whose first answer came before the change."""
+        remembered = self.memory.requests()
+        earlier = remembered[which % len(remembered)]
+        page, limit, search = earlier.query
+        self.send(_number(page), _number(limit), search, earlier.caller)
+
+    @rule(search=st.sampled_from(SEARCH_TERMS), first_limit=st.sampled_from(LIMITS),
+          second_limit=st.sampled_from(LIMITS), second_page=st.integers(2, 6))
+    def relimit(self, search: str | None, first_limit: int, second_limit: int, second_page: int) -> None:
+        """One query at one limit, then at another: the second page starts inside the first one, so the two agree
+        on who is at the places they share unless an answer depends on the limit asked before it."""
+        first_place = (second_page - 1) * second_limit
+        if self.send(first_place // first_limit + 1, first_limit, search) is not None:
+            self.send(second_page, second_limit, search)
+
+    @rule(limit=st.sampled_from(LIMITS), search=st.sampled_from(SEARCH_TERMS),
           order=st.permutations(range(2, MOST_PAGES_WALKED + 1)))
     def walk(self, limit: int, search: str | None, order: list[int]) -> None:
         """Every page of a query at one limit, in an order Hypothesis picks (drawn before any answer, so that
@@ -138,7 +165,7 @@ def _number(text: str | None) -> int | None:
 
 
 def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: set[tuple[str, str]] | None = None,
-                deadline: float | None = None) -> type[ViewerRequestSequences]:
+                deadline: float | None = None, memory: RunMemory | None = None) -> type[ViewerRequestSequences]:
     """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
     callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
 
@@ -153,6 +180,7 @@ def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: 
     BoundSequences.known = set() if known is None else known
     BoundSequences.seen_again = {}
     BoundSequences.deadline = deadline
+    BoundSequences.memory = memory if memory is not None else RunMemory()
     return BoundSequences
 
 
@@ -170,11 +198,12 @@ def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
 
 def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
                   seed: int | None = None, known: set[tuple[str, str]] | None = None,
-                  deadline: float | None = None) -> None:
+                  deadline: float | None = None, memory: RunMemory | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
     when replayed, preceded by the earlier requests whose answers it was served (from the client's request
     log, else from `sent`, the requests of the sequences so far).
     Findings in `known` (name, shape) are not raised again; past `deadline` (time.monotonic()), no step sends.
+    `memory` carries the run's first answers over several calls (a campaign's rounds); one per call otherwise.
 
     Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier
     candidates changed (a warm cache makes one request fail alone), and it cannot drop single requests from
@@ -183,7 +212,8 @@ def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list
     without_shrinking = hypothesis_settings(settings, phases=[phase for phase in settings.phases
                                                               if phase is not Phase.shrink])
     try:
-        seeded(get_state_machine_test(machine_for(api, log, known, deadline), settings=without_shrinking), seed)()
+        machine = machine_for(api, log, known, deadline, memory)
+        seeded(get_state_machine_test(machine, settings=without_shrinking), seed)()
     except SequenceViolation as violation:
         earlier = list(log)
         source_of = api.log.source_of if api.log is not None else (lambda exchange: copied_from(exchange, earlier))
