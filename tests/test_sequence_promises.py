@@ -125,3 +125,11 @@ def test_an_empty_page_is_a_copy_only_when_it_names_another_request() -> None:
     copy = Exchange.of("GET", f"{PATH}?page=2&limit=10", {"authorization": "Bearer t"}, 200,
                        {"content-type": "application/json"}, json.dumps(served_again).encode())
     assert copied_from(copy, [other_empty, asked]) is asked
+
+
+def test_the_oldest_pages_are_asked_again_each_time_the_run_s_requests_double() -> None:
+    memory = RunMemory()
+    assert [number for number in range(1, 300) if memory.at_checkpoint(number)] == [32, 64, 128, 256]
+    for number, step in enumerate([page(1, 3), page(2, 3), page(1, 3, search="a"), page(1, 5)], start=1):
+        memory.judge(numbered(step, number))
+    assert [step.query for step in memory.oldest_per_search()] == [("1", "3", None), ("1", "3", "a")]

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.registry.response_checks import page_data
-from contract_tests.registry.sequences import SequenceViolation, Step, repeat_agrees
+from contract_tests.registry.sequences import VALID, SequenceViolation, Step, repeat_agrees
 
+FIRST_CHECKPOINT = 32  # the run's requests at which the oldest are asked again: 32, 64, 128, ...
 MOST_REMEMBERED = 20_000  # requests remembered within one stillness period (a query a key, no bodies kept twice)
 
 
@@ -40,6 +41,22 @@ class RunMemory:
         """The place of the next request among the run's requests (1 is the first)."""
         self.requests_sent += 1
         return self.requests_sent
+
+    def at_checkpoint(self, number: int) -> bool:
+        """Whether the run's request of this number is a checkpoint: the 32nd, 64th, 128th, ... (the count doubled)."""
+        return number >= FIRST_CHECKPOINT and number & (number - 1) == 0
+
+    def oldest_per_search(self, most: int = 4) -> list[Step]:
+        """The oldest page remembered for each search term (none and blank as one), at most `most` of them."""
+        chosen: dict[str | None, Step] = {}
+        for step in self._order:
+            term = step.query[2]
+            if step.caller != VALID or page_data(step.exchange) is None:
+                continue
+            chosen.setdefault(term if term and term.strip() else None, step)
+            if len(chosen) >= most:
+                break
+        return list(chosen.values())
 
     def requests(self) -> list[Step]:
         """The requests remembered, in the order first asked (for a rule that asks one again)."""
