@@ -53,8 +53,8 @@ def pages() -> st.SearchStrategy[int | None]:
 def search_terms() -> st.SearchStrategy[str | None]:
     """No search (the list as most callers read it: a branch of its own, not one term among many), terms that
     find many, few or none, Turkish letters, blanks, and any text at all."""
-    return st.one_of(st.none(), st.sampled_from(SEARCH_TERMS), st.text(alphabet="aeiouçğışöüİIAEn ", min_size=1, max_size=4),
-                     st.text(max_size=8))
+    return st.one_of(st.none(), st.sampled_from(SEARCH_TERMS),
+                     st.text(alphabet="aeiouçğışöüİIAEn ", min_size=1, max_size=4), st.text(max_size=8))
 
 
 def limits() -> st.SearchStrategy[int | None]:
