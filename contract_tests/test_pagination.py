@@ -14,6 +14,7 @@ from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.churn_tolerance import Attempt, audience_shrinks, changes_across, settle
 from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.query_dimensions import DEEP_SAMPLE_LIMITS
 from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.page_walks import limits_for, partition_attempt, refused_past_the_end
@@ -61,10 +62,14 @@ def _moved(exchange: Exchange) -> ContractViolation:
 
 def test_walking_every_page_yields_every_viewer_once(api: ContractClient, audience_size: int,
                                                     suite_profile: SuiteProfile, ledger: Ledger) -> None:
-    for limit in limits_for(audience_size, suite_profile.walk_limits, suite_profile.walk_pages):
+    """At each limit the audience allows a walk at; the first (largest) walk's order is also held against pages
+    deep in it at the smallest limits (its middle, its last page boundary, its end)."""
+    limits = limits_for(audience_size, suite_profile.walk_limits, suite_profile.walk_pages)
+    for number, limit in enumerate(limits):
+        samples = DEEP_SAMPLE_LIMITS if number == 0 else ()
         settle(f"pagination_partition at limit {limit}",
-               partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages),
-               notes=ledger)
+               partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages,
+                                 sample_limits=samples), notes=ledger)
 
 
 def test_limits_agree_on_the_order(api: ContractClient, ledger: Ledger) -> None:

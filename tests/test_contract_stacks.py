@@ -109,18 +109,7 @@ FAULTY = {
 }
 
 
-# Faults of a class the suite does not catch yet: strict xfails, so that catching one turns them red (and
-# they are moved back into the plain list).
-NOT_CAUGHT_YET = {
-    "--fault filter_after_slice": "no search test meets a page holding fewer viewers than the limit and the "
-                                  "matches allow",
-    "--fault repeat_under_search": "no walk of a search's pages checks that they partition its matches",
-}
-
-
-@pytest.mark.parametrize("stack", [
-    pytest.param(fault, marks=pytest.mark.xfail(strict=True, reason=NOT_CAUGHT_YET[fault]))
-    if fault in NOT_CAUGHT_YET else fault for fault in FAULTY], ids=lambda a: a.split("--fault ")[-1], indirect=True)
+@pytest.mark.parametrize("stack", list(FAULTY), ids=lambda a: a.split("--fault ")[-1], indirect=True)
 def test_a_faulty_twin_fails_naming_its_promise(stack: LiveMock, tmp_path: Path,
                                                request: pytest.FixtureRequest) -> None:
     names, tests = FAULTY[request.node.callspec.params["stack"]]
