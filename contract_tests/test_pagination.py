@@ -62,11 +62,12 @@ def _moved(exchange: Exchange) -> ContractViolation:
 
 def test_walking_every_page_yields_every_viewer_once(api: ContractClient, audience_size: int,
                                                     suite_profile: SuiteProfile, ledger: Ledger) -> None:
-    """At each limit the audience allows a walk at; the first (largest) walk's order is also held against pages
-    deep in it at the smallest limits (its middle, its last page boundary, its end)."""
+    """At each limit the audience allows a walk at, the largest last: its order is also held against pages deep
+    in it at small limits (a third of the way in, across a page boundary, its end: pagination_stable_order)."""
     limits = limits_for(audience_size, suite_profile.walk_limits, suite_profile.walk_pages)
-    for number, limit in enumerate(limits):
-        samples = DEEP_SAMPLE_LIMITS if number == 0 else ()
+    largest = max(limits)
+    for limit in [*(limit for limit in limits if limit != largest), largest]:
+        samples = DEEP_SAMPLE_LIMITS if limit == largest else ()
         settle(f"pagination_partition at limit {limit}",
                partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages,
                                  sample_limits=samples), notes=ledger)
