@@ -50,3 +50,17 @@ def test_a_test_named_as_the_report_names_it_runs_from_another_directory(tmp_pat
                             cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environ)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_the_checks_before_pytest_load_none_of_the_tools_pytest_must_load_itself() -> None:
+    """A plugin module imported before pytest starts cannot have its asserts rewritten, and pytest warns: the early
+    checks must not pull in an HTTP client (httpx before 0.28 imports anyio, a pytest plugin) or a test tool."""
+    program = ("import sys\nfrom contract_tests.plugin.early_checks import early_problem\n"
+               "early_problem([], {})\n"
+               "tools = ('anyio', 'httpx', 'httpcore', 'requests', 'hypothesis', 'schemathesis', 'pytest', '_pytest',"
+               " 'xdist')\n"
+               "print(sorted(name for name in sys.modules if name.split('.')[0] in tools))\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                            env={key: value for key, value in os.environ.items() if not key.startswith("CONTRACT_")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from contract_tests.plugin.suite_report_sections import untestable_junit, untestable_report
 from contract_tests.plugin.suite_settings import SuiteSettingsError, read_settings
-from contract_tests.target.viewers_client import expiry_problem
+from contract_tests.target.deployment import expiry_problem
 
 
 def early_problem(arguments: Sequence[str], environ: Mapping[str, str]) -> str | None:
