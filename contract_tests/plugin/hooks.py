@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import seed as hypothesis_seed
 
+from contract_tests.plugin.early_checks import preflight_problem
 from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.suite_items import in_suite, is_suite_item, selects_suite
@@ -35,9 +36,7 @@ from contract_tests.plugin.suite_settings import (
     read_settings,
 )
 from contract_tests.target.deployment import VARIABLES, Target
-from contract_tests.target.pacing import OutOfTime, Pacer
-from contract_tests.target.preflight import preflight
-from contract_tests.target.viewers_client import ContractClient, target_secrets
+from contract_tests.target.pacing import Pacer
 
 
 @dataclass
@@ -120,19 +119,6 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     config.stash[SUITE_SESSION] = run
     config.pluginmanager.register(report, "contract-report")
     return run
-
-
-def preflight_problem(target: Target, pacer: Pacer, settings: SuiteSettings, ledger: Ledger) -> str | None:
-    """Why the target cannot be tested as described, found before any test; None when it can."""
-    ledger.requests.bind(target)
-    client = ContractClient(target, pacer, settings.timeout_s, allowances=ledger,
-                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests, notes=ledger)
-    try:
-        return preflight(target, client)
-    except OutOfTime as stop:
-        return str(stop)
-    finally:
-        client.close()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
