@@ -37,6 +37,7 @@ from contract_tests.plugin.suite_settings import (
 )
 from contract_tests.target.deployment import VARIABLES, Target
 from contract_tests.target.pacing import Pacer
+from contract_tests.target.viewers_client import expiry_warning
 
 
 @dataclass
@@ -126,6 +127,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run = session.config.stash.get(SUITE_SESSION, None)
     if run is not None:
         _name_the_run(session.config, run)
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None and not hasattr(session.config, "workerinput"):
+            for warning in expiry_warnings(run):
+                terminal.write_line(warning, yellow=True)
 
 
 def _name_the_run(config: pytest.Config, run: SuiteSession) -> None:
@@ -225,3 +230,12 @@ def header_line(run: SuiteSession) -> str:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     run = config.stash.get(SUITE_SESSION, None)
     return [header_line(run)] if run is not None else []
+
+
+def expiry_warnings(run: SuiteSession) -> list[str]:
+    """A line for each token given that expires before the run's time budget is up."""
+    target, budget = run.settings.target, run.settings.time_budget_s
+    tokens = () if target is None else (("CONTRACT_TOKEN", target.token),
+                                        ("CONTRACT_FORBIDDEN_TOKEN", target.forbidden_token))
+    warnings = [expiry_warning(variable, token, budget) for variable, token in tokens if token]
+    return [warning for warning in warnings if warning]
