@@ -61,6 +61,17 @@ def expiry_problem(variable: str, token: str, now: float | None = None) -> str |
     return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
 
 
+def expiry_warning(variable: str, token: str, budget_s: float, now: float | None = None) -> str | None:
+    """A warning when a token that is valid now expires before the run's time budget is up, or None."""
+    expires = expires_at(token)
+    moment = time.time() if now is None else now
+    if expires is None or expires <= moment or expires >= moment + budget_s:
+        return None
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return (f"warning: {variable} expires at {when}, in {expires - moment:.0f} s, before the time budget of "
+            f"{budget_s:g} s is up: a run that outlasts it stops with exit 4 naming the expiry")
+
+
 def check_given(values: Mapping[str, str | None]) -> None:
     """A base URL needs a token and a stream: say which are missing, once; a forbidden token is another one."""
     if not values["base_url"]:
