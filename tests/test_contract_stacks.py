@@ -6,9 +6,6 @@ promise; a declared deviation of each kind is listed, not failed; and the fast p
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,33 +15,13 @@ import pytest
 from mockserver.core.auth import mint_token
 from mockserver.core.dataset import DEFAULT_USER_ID
 from mockserver.settings import DEVELOPMENT_SECRET
-from tests.conftest import REPO, LiveMock, stop_mock
+from tests.conftest import LiveMock, start_target, stop_mock
 from tests.test_contract_suite import SuiteRun, run_suite
-
-
-def start_stack(*args: str, timeout: float = 20.0) -> LiveMock:
-    """Start tests.stack_target with these options on a free loopback port."""
-    process = subprocess.Popen([sys.executable, "-m", "tests.stack_target", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, cwd=REPO)
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            target = LiveMock(process, match.group(1), line)
-            target.reader = threading.Thread(target=target.output.extend, args=(process.stdout,), daemon=True)
-            target.reader.start()
-            return target
-        if not line:
-            break
-    process.kill()
-    raise AssertionError(f"the stack target {args} did not start")
 
 
 @pytest.fixture
 def stack(request: pytest.FixtureRequest) -> Iterator[LiveMock]:
-    target = start_stack(*request.param.split())
+    target = start_target("tests.stack_target", *request.param.split())
     yield target
     stop_mock(target)
 
