@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.conftest import LiveMock
-from tests.test_contract_realistic import start_realistic
+from tests.conftest import LiveMock, start_target
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -45,7 +44,7 @@ def mint(*args: str) -> str:
 def run_once(options: str, variables: dict[str, str], profile: str) -> str:
     from tests.conftest import stop_mock
 
-    target: LiveMock = start_realistic(*options.split())
+    target: LiveMock = start_target("tests.realistic_target", *options.split())
     report = Path(tempfile.gettempdir()) / "bench-contract-realistic.md"
     environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
     environ |= {"CONTRACT_BASE_URL": target.base_url, "CONTRACT_TOKEN": mint(),

@@ -14,6 +14,12 @@ from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.churn_tolerance import Attempt, changes_across, settle
 from contract_tests.registry.documented_rules import is_blank, paging_rules
+from contract_tests.registry.query_dimensions import (
+    DEEP_SAMPLE_LIMITS,
+    SEARCH_TERM_KINDS,
+    limits_for_total,
+    served_terms,
+)
 from contract_tests.registry.reading_notes import ReadingNotes
 from contract_tests.registry.response_checks import expect_status
 from contract_tests.registry.search_collations import found_by_the_mock_only, found_under_every
@@ -132,11 +138,24 @@ def test_a_part_of_a_name_finds_the_viewer(api: ContractClient, ledger: Ledger) 
     settle("search_completeness by a part of a surname", attempt, notes=ledger)
 
 
-@pytest.mark.parametrize("term", ["a", "e", "ş"])
-def test_search_totals_agree_with_walking_its_pages(api: ContractClient, term: str, ledger: Ledger) -> None:
-    settle(f"search_totals for {term!r}",
-           partition_attempt(api, "search_totals", limit=paging_rules().max_limit, search=term, max_pages=40),
-           notes=ledger)
+SEARCH_WALK_PAGES = 40  # the most pages a walk of one search may take
+
+
+@pytest.mark.parametrize("kind", [*SEARCH_TERM_KINDS, "accented"])
+def test_a_search_pages_partition_its_matches(api: ContractClient, kind: str, ledger: Ledger) -> None:
+    """A search by a term drawn from the served viewers (a whole surname or username, a fragment from inside
+    a field, the letter most of them hold; or `ş`, which collations read apart) walked at limits chosen from
+    its total (a short last page, a full one), then at the largest limit with pages deep in it sampled at
+    small ones: every walk yields totalItems viewers, each once (search_totals), every page full but the
+    last (pagination_page_length), every sampled page the slice of the order (pagination_stable_order)."""
+    most = paging_rules().max_limit
+    term = "ş" if kind == "accented" else served_terms(
+        api.viewers(params={"limit": most}).body["data"]["list"]).get(kind, "e")
+    total = api.viewers(params={"search": term, "limit": most}).body["data"]["pagination"]["totalItems"]
+    for limit in [*(limit for limit in limits_for_total(total, most, SEARCH_WALK_PAGES) if limit != most), most]:
+        settle(f"search_totals for {term!r} at limit {limit}",
+               partition_attempt(api, "search_totals", limit=limit, search=term, max_pages=SEARCH_WALK_PAGES,
+                                 sample_limits=DEEP_SAMPLE_LIMITS if limit == most else ()), notes=ledger)
 
 
 def test_blank_search_is_no_filter(api: ContractClient, ledger: Ledger) -> None:

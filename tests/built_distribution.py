@@ -7,17 +7,15 @@ other install, so only the first run downloads anything.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from contract_tests.target.bundled_mock import stop_process
+from tests.conftest import LiveMock, listening_server
 
 REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "requirements.lock"
@@ -69,40 +67,9 @@ def pip_install(bin_dir: Path, *requirements: str) -> float:
     return time.monotonic() - started
 
 
-@dataclass
-class RunningMock:
-    process: subprocess.Popen[str]
-    base_url: str
-    banner: str
-    reader: threading.Thread | None = field(default=None)
-
-    def stop(self) -> None:
-        stop_process(self.process, self.reader)
-
-
-def start_installed_mock(bin_dir: Path, cwd: Path, *args: str, timeout: float = 30.0) -> RunningMock:
+def start_installed_mock(bin_dir: Path, cwd: Path, *args: str, timeout: float = 30.0) -> LiveMock:
     """The venv's `mockserver` command on a free loopback port, started in cwd; waits for its URL."""
     process = subprocess.Popen([str(bin_dir / "mockserver"), "--port", "0", "--host", "127.0.0.1", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=cwd,
                                env=clean_environment())
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            mock = RunningMock(process, match.group(1), "".join(lines))
-            mock.reader = threading.Thread(target=_drain, args=(process,), daemon=True)
-            mock.reader.start()
-            return mock
-    process.kill()
-    raise AssertionError("the installed mockserver did not start:\n" + "".join(lines))
-
-
-def _drain(process: subprocess.Popen[str]) -> None:
-    for _ in process.stdout or ():
-        pass
+    return listening_server(process, "the installed mockserver", timeout)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contract_tests.target.bundled_mock import stop_process
+from contract_tests.target.server_process import stop_process, wait_until_listening
 from mockserver.core.auth import mint_token
 from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
 from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings
@@ -80,28 +78,30 @@ class LiveMock:
 
 def start_mock(*args: str, module: str = "mockserver", prefix: Sequence[str] = (), env: dict[str, str] | None = None,
                timeout: float = 20.0) -> LiveMock:
-    """Start `mockserver` (or a module with its interface) on a free loopback port; wait for its banner."""
+    """Start `mockserver` (or a module with its interface) on a free loopback port; wait for its whole banner."""
     process = subprocess.Popen(
         [sys.executable, "-m", module, *prefix, "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})}, cwd=REPO,
     )
-    assert process.stdout is not None
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("  Force an edge case"):
-            match = re.search(r"listening on (http://\S+)", lines[0])
-            assert match, lines[0]
-            mock = LiveMock(process, match.group(1), "".join(lines))
-            mock.reader = threading.Thread(target=mock.output.extend, args=(process.stdout,), daemon=True)
-            mock.reader.start()
-            return mock
-    process.kill()
-    raise AssertionError("mockserver did not start:\n" + "".join(lines))
+    return listening_server(process, module, timeout, banner_ends="  Force an edge case")
+
+
+def start_target(module: str, *args: str, timeout: float = 20.0) -> LiveMock:
+    """Start one of the tests' own targets (`python -m tests.<module>`, which prints where it listens) with these
+    options on a free loopback port."""
+    process = subprocess.Popen([sys.executable, "-m", module, *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, cwd=REPO)
+    return listening_server(process, f"{module} {' '.join(args)}", timeout)
+
+
+def listening_server(process: subprocess.Popen[str], what: str, timeout: float,
+                     banner_ends: str | None = None) -> LiveMock:
+    """The started server once it says where it listens; the rest of its output read into `output` from then on."""
+    base_url, banner = wait_until_listening(process, what, timeout, banner_ends)
+    mock = LiveMock(process, base_url, "".join(banner))
+    mock.reader = threading.Thread(target=mock.output.extend, args=(process.stdout,), daemon=True)
+    mock.reader.start()
+    return mock
 
 
 def stop_mock(mock: LiveMock) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from contract_tests.target.server_process import stop_process, wait_until_listening
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,30 +67,13 @@ def start_msw(*arguments: str, timeout: float = 30) -> LiveMsw:
     folder = installed()
     process = subprocess.Popen(["node", str(folder / "dist" / "cli" / "bin.js"), "--port", "0", *arguments],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=folder)
-    assert process.stdout is not None
-    timer = threading.Timer(timeout, process.kill)
-    timer.start()
-    try:
-        line = process.stdout.readline()
-    finally:
-        timer.cancel()
-    match = re.search(r"listening on (http://\S+)", line)
-    if match is None:
-        process.kill()
-        raise AssertionError(f"allmine-viewers-msw did not start: {line}{process.stdout.read()}")
-    served = LiveMsw(process, match.group(1))
+    url, _ = wait_until_listening(process, "allmine-viewers-msw", timeout)
+    served = LiveMsw(process, url)
     threading.Thread(target=served.output.extend, args=(process.stdout,), daemon=True).start()
     return served
 
 
 def stop_msw(served: LiveMsw) -> str:
     """Stop the command (SIGTERM); what it printed after its first line."""
-    served.process.terminate()
-    try:
-        served.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        served.process.kill()
-        served.process.wait()
-    if served.process.stdout is not None:
-        served.process.stdout.close()
+    stop_process(served.process, None)
     return "".join(served.output)

@@ -11,6 +11,8 @@ import pytest
 
 from contract_tests.plugin.command import pytest_arguments
 from contract_tests.plugin.suite_items import SUITE_DIR, names_the_suite
+from mockserver.core.dataset import EXAMPLE_STREAM_ID
+from tests.conftest import LiveMock
 
 
 @pytest.mark.parametrize("argument", ["contract_tests", "contract_tests.test_auth", "contract_tests/test_auth.py",
@@ -50,3 +52,49 @@ def test_a_test_named_as_the_report_names_it_runs_from_another_directory(tmp_pat
                             cwd=tmp_path, capture_output=True, text=True, timeout=300, env=environ)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout
+
+
+def test_the_checks_before_pytest_load_none_of_the_tools_pytest_must_load_itself() -> None:
+    """A plugin module imported before pytest starts cannot have its asserts rewritten, and pytest warns: the early
+    checks must not pull in an HTTP client (httpx before 0.28 imports anyio, a pytest plugin) or a test tool."""
+    program = ("import sys\nfrom contract_tests.plugin.early_checks import early_problem\n"
+               "early_problem([], {})\n"
+               "tools = ('anyio', 'httpx', 'httpcore', 'requests', 'hypothesis', 'schemathesis', 'pytest', '_pytest',"
+               " 'xdist')\n"
+               "print(sorted(name for name in sys.modules if name.split('.')[0] in tools))\n")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120,
+                            env={key: value for key, value in os.environ.items() if not key.startswith("CONTRACT_")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+# What the target's first answer tells is told before pytest, Schemathesis and Hypothesis are imported.
+EARLY_PROBE = """
+import os, sys
+from contract_tests.plugin.command import main
+status = main([])
+heavy = sorted(name for name in ("pytest", "_pytest", "schemathesis", "hypothesis") if name in sys.modules)
+print("status", status, "loaded", ",".join(heavy) or "none")
+"""
+
+
+@pytest.mark.parametrize(("variables", "line"), [
+    ({"CONTRACT_BASE_URL": "http://127.0.0.1:9"}, "contract suite: cannot reach http://127.0.0.1:9"),
+    ({"CONTRACT_TOKEN": "not-a-token"}, "contract suite: the target refuses CONTRACT_TOKEN (HTTP 401"),
+    ({"CONTRACT_STREAM_ID": "000000000000000000000000"},
+     "contract suite: CONTRACT_STREAM_ID 000000000000000000000000 is not a live stream on the target (HTTP 404"),
+], ids=["unreachable", "refused token", "unknown stream"])
+def test_a_mistake_the_first_answer_shows_is_told_before_the_test_tools_load(
+        live_mock: LiveMock, tmp_path: Path, variables: dict[str, str], line: str) -> None:
+    token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
+    environ |= {"CONTRACT_BASE_URL": live_mock.base_url, "CONTRACT_TOKEN": token,
+                "CONTRACT_STREAM_ID": EXAMPLE_STREAM_ID, "CONTRACT_REPORT": str(tmp_path / "report.md"), **variables}
+    result = subprocess.run([sys.executable, "-c", EARLY_PROBE], capture_output=True, text=True, timeout=120,
+                            env=environ, cwd=tmp_path)
+    assert result.stdout.strip() == "status 4 loaded none", result.stdout + result.stderr
+    assert result.stderr.startswith(line) and result.stderr.count("\n") == 1, result.stderr
+    assert token not in result.stderr
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert report.startswith("# Contract report: the target could NOT BE TESTED") and line.split(": ", 1)[1] in report

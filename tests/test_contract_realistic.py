@@ -4,45 +4,21 @@ alarms), their faulty twins (no false greens), and each set-up mistake (exit 4 a
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
-from tests.conftest import REPO, LiveMock, start_mock, stop_mock
+from tests.conftest import LiveMock, start_mock, start_target, stop_mock
 from tests.test_contract_suite import SuiteRun, run_suite
 
 pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess against realistic deployments
 
 
-def start_realistic(*args: str, timeout: float = 20.0) -> LiveMock:
-    """Start tests.realistic_target with these options on a free loopback port."""
-    process = subprocess.Popen([sys.executable, "-m", "tests.realistic_target", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, cwd=REPO)
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            target = LiveMock(process, match.group(1), line)
-            target.reader = threading.Thread(target=target.output.extend, args=(process.stdout,), daemon=True)
-            target.reader.start()
-            return target
-        if not line:
-            break
-    process.kill()
-    raise AssertionError(f"the realistic target {args} did not start")
-
-
 @pytest.fixture
 def realistic(request: pytest.FixtureRequest) -> Iterator[LiveMock]:
-    target = start_realistic(*request.param.split())
+    target = start_target("tests.realistic_target", *request.param.split())
     yield target
     stop_mock(target)
 

@@ -6,9 +6,6 @@ promise; a declared deviation of each kind is listed, not failed; and the fast p
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,33 +15,13 @@ import pytest
 from mockserver.core.auth import mint_token
 from mockserver.core.dataset import DEFAULT_USER_ID
 from mockserver.settings import DEVELOPMENT_SECRET
-from tests.conftest import REPO, LiveMock, stop_mock
+from tests.conftest import LiveMock, start_target, stop_mock
 from tests.test_contract_suite import SuiteRun, run_suite
-
-
-def start_stack(*args: str, timeout: float = 20.0) -> LiveMock:
-    """Start tests.stack_target with these options on a free loopback port."""
-    process = subprocess.Popen([sys.executable, "-m", "tests.stack_target", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, cwd=REPO)
-    assert process.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = re.search(r"listening on (http://\S+)", line)
-        if match:
-            target = LiveMock(process, match.group(1), line)
-            target.reader = threading.Thread(target=target.output.extend, args=(process.stdout,), daemon=True)
-            target.reader.start()
-            return target
-        if not line:
-            break
-    process.kill()
-    raise AssertionError(f"the stack target {args} did not start")
 
 
 @pytest.fixture
 def stack(request: pytest.FixtureRequest) -> Iterator[LiveMock]:
-    target = start_stack(*request.param.split())
+    target = start_target("tests.stack_target", *request.param.split())
     yield target
     stop_mock(target)
 
@@ -109,18 +86,7 @@ FAULTY = {
 }
 
 
-# Faults of a class the suite does not catch yet: strict xfails, so that catching one turns them red (and
-# they are moved back into the plain list).
-NOT_CAUGHT_YET = {
-    "--fault filter_after_slice": "no search test meets a page holding fewer viewers than the limit and the "
-                                  "matches allow",
-    "--fault repeat_under_search": "no walk of a search's pages checks that they partition its matches",
-}
-
-
-@pytest.mark.parametrize("stack", [
-    pytest.param(fault, marks=pytest.mark.xfail(strict=True, reason=NOT_CAUGHT_YET[fault]))
-    if fault in NOT_CAUGHT_YET else fault for fault in FAULTY], ids=lambda a: a.split("--fault ")[-1], indirect=True)
+@pytest.mark.parametrize("stack", list(FAULTY), ids=lambda a: a.split("--fault ")[-1], indirect=True)
 def test_a_faulty_twin_fails_naming_its_promise(stack: LiveMock, tmp_path: Path,
                                                request: pytest.FixtureRequest) -> None:
     names, tests = FAULTY[request.node.callspec.params["stack"]]

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.core.dataset import ENDED_STREAM_ID, EXAMPLE_STREAM_ID
+from contract_tests.target.deployment import expiry_problem, expiry_warning
+from mockserver.core.auth import mint_token
+from mockserver.core.dataset import DEFAULT_USER_ID, ENDED_STREAM_ID, EXAMPLE_STREAM_ID
+from mockserver.settings import DEVELOPMENT_SECRET
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 
 pytestmark = pytest.mark.slow  # runs the contract suite in a subprocess against faulty and correct targets
@@ -194,3 +197,24 @@ def test_the_seed_replays_the_same_requests(tmp_path: Path) -> None:
     assert len(runs[0]) > 100
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]
+
+
+def test_a_token_that_expires_before_the_time_budget_is_warned_of_and_one_that_expired_mid_run_is_told() -> None:
+    now = 1_800_000_000.0
+    short = mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID, expires_in_s=900, now=now)
+    warning = expiry_warning("CONTRACT_TOKEN", short, 3600.0, now=now)
+    assert warning is not None and "CONTRACT_TOKEN expires at 2027-01-15T08:15:00Z, in 900 s" in warning
+    assert short[-8:] not in warning
+    assert expiry_warning("CONTRACT_TOKEN", short, 600.0, now=now) is None  # it outlasts the budget
+    assert expiry_warning("CONTRACT_TOKEN", "opaque-token", 3600.0, now=now) is None  # no exp to read
+    assert expiry_problem("CONTRACT_TOKEN", short, now=now + 901) == (
+        "CONTRACT_TOKEN expired at 2027-01-15T08:15:00Z (1 s ago): give a fresh token")
+
+
+def test_the_run_warns_of_a_token_that_will_not_last(live_mock: LiveMock, tmp_path: Path) -> None:
+    short = mint_token(DEVELOPMENT_SECRET, DEFAULT_USER_ID, expires_in_s=600)
+    run = run_suite(live_mock.base_url, tmp_path, "-k", "test_no_token", CONTRACT_TOKEN=short)
+    assert run.returncode == 0, run.output[-2000:]
+    assert re.search(r"^warning: CONTRACT_TOKEN expires at \S+, in \d+ s, before the time budget of 3600 s is up",
+                     run.output, re.MULTILINE), run.output[:2000]
+    assert short not in run.output and short[-8:] not in run.output

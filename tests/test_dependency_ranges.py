@@ -84,8 +84,6 @@ def test_the_lock_pins_a_release_inside_every_range() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="failed in its first CI run after pytest-xdist joined the [contract] extra; its floor "
-                          "is not yet found", strict=False)
 def test_the_suite_passes_at_the_floor_of_every_range(distribution: Distribution, tmp_path: Path) -> None:
     bin_dir = suite_venv(tmp_path, distribution, lowest_pins())
     versions = installed_versions(bin_dir)
@@ -104,8 +102,6 @@ def test_the_suite_passes_at_the_newest_releases_the_ranges_allow(distribution: 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="failed in its first CI run after pytest-xdist joined the [contract] extra; its floor "
-                          "is not yet found", strict=False)
 def test_contract_installs_beside_another_pytest_and_hypothesis(distribution: Distribution, tmp_path: Path) -> None:
     backends = [Requirement(BACKENDS_PYTEST), Requirement(BACKENDS_HYPOTHESIS)]
     ranges = {canonicalize_name(r.name): r.specifier for r in contract_requirements()}

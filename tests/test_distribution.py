@@ -24,13 +24,13 @@ from tests.built_distribution import (
     LOCK,
     REPO,
     Distribution,
-    RunningMock,
     built_distribution,
     clean_environment,
     fresh_venv,
     pip_install,
     start_installed_mock,
 )
+from tests.conftest import LiveMock, stop_mock
 
 pytestmark = pytest.mark.slow  # builds the wheel and sdist and installs them into fresh venvs
 
@@ -138,10 +138,10 @@ def installed(distribution: Distribution, tmp_path_factory: pytest.TempPathFacto
 
 
 @pytest.fixture
-def installed_mock(installed: Installed) -> Iterator[RunningMock]:
+def installed_mock(installed: Installed) -> Iterator[LiveMock]:
     mock = start_installed_mock(installed.bin_dir, installed.empty_dir)
     yield mock
-    mock.stop()
+    stop_mock(mock)
 
 
 def test_the_mock_alone_runs_from_any_directory_without_test_tools(installed: Installed) -> None:
@@ -152,7 +152,7 @@ def test_the_mock_alone_runs_from_any_directory_without_test_tools(installed: In
     assert installed.contract_test_alone.stderr.strip() == MISSING_EXTRA
 
 
-def test_the_installed_mock_serves_its_spec_from_an_empty_directory(installed_mock: RunningMock) -> None:
+def test_the_installed_mock_serves_its_spec_from_an_empty_directory(installed_mock: LiveMock) -> None:
     import httpx
 
     spec = httpx.get(f"{installed_mock.base_url}/openapi.json", timeout=10).json()
@@ -179,7 +179,7 @@ def test_contract_test_checks_the_bundled_mock_from_an_empty_directory(installed
     assert "<testsuite" in (tmp_path / "reports" / "contract-junit.xml").read_text(encoding="utf-8")
 
 
-def test_pytest_pyargs_checks_a_running_deployment_with_every_option(installed: Installed, installed_mock: RunningMock,
+def test_pytest_pyargs_checks_a_running_deployment_with_every_option(installed: Installed, installed_mock: LiveMock,
                                                                      tmp_path: Path) -> None:
     token = run([str(installed.bin_dir / "mockserver"), "token"], tmp_path).stdout.strip()
     report = tmp_path / "out" / "viewers.md"
@@ -240,7 +240,7 @@ def test_a_git_url_pinned_to_a_commit_installs_the_package_with_its_spec(tmp_pat
     assert (bin_dir / "contract-test").is_file() and (bin_dir / "mockserver").is_file()
 
 
-def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed, installed_mock: RunningMock) -> None:
+def test_the_installed_proxy_forwards_to_the_installed_mock(installed: Installed, installed_mock: LiveMock) -> None:
     import httpx
 
     proxy = subprocess.Popen([str(installed.bin_dir / "contract-proxy"), "--upstream", installed_mock.base_url,
@@ -267,7 +267,7 @@ def readme_fuzzing_block() -> str:
     return section[section.index("```sh\n") + len("```sh\n"):section.index("\n```\n")]
 
 
-def test_the_readme_fuzzing_command_runs_from_an_empty_directory(installed: Installed, installed_mock: RunningMock,
+def test_the_readme_fuzzing_command_runs_from_an_empty_directory(installed: Installed, installed_mock: LiveMock,
                                                                  tmp_path: Path) -> None:
     block = readme_fuzzing_block()
     assert "--url http://127.0.0.1:8080 " in block and "--max-examples 2000 " in block

@@ -26,7 +26,8 @@ from contract_proxy.proxy_app import create_proxy_app
 from contract_proxy.proxy_log import ProxyLog
 from contract_proxy.proxy_settings import ProxySettings, ProxySettingsError, load_settings
 from contract_proxy.wire import decodable_accept_encoding, end_to_end
-from contract_tests.target.bundled_mock import stop_process
+from contract_tests.target.deployment import TargetError
+from contract_tests.target.server_process import stop_process, wait_until_listening
 from mockserver.core.dataset import EXAMPLE_STREAM_ID, LARGE_STREAM_ID
 from tests import test_browser
 from tests.conftest import REPO, VIEWERS, LiveMock, start_mock, stop_mock
@@ -49,13 +50,12 @@ def start_proxy(upstream: str, *args: str, env: dict[str, str] | None = None) ->
     process = subprocess.Popen([sys.executable, "-m", "contract_proxy", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
                                env={**os.environ, "CONTRACT_PROXY_UPSTREAM": upstream, **(env or {})})
-    assert process.stdout is not None and process.stderr is not None
-    line = process.stdout.readline()
-    match = re.search(r"listening on (http://\S+),", line)
-    if not match:
-        process.kill()
-        raise AssertionError(f"contract-proxy did not start: {line}{process.stderr.read()}")
-    proxy = LiveProxy(process, match.group(1))
+    assert process.stderr is not None
+    try:
+        base_url, _ = wait_until_listening(process, "contract-proxy")
+    except TargetError as error:
+        raise AssertionError(f"{error}{process.stderr.read()}") from None
+    proxy = LiveProxy(process, base_url)
     proxy.reader = threading.Thread(target=proxy.stderr.extend, args=(process.stderr,), daemon=True)
     proxy.reader.start()
     return proxy

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import seed as hypothesis_seed
 
+from contract_tests.plugin.early_checks import preflight_problem
 from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.parallel_order import EXPLORATION_MARKER, DistributionPlan, ExplorationsFirst, takes_groups
@@ -35,10 +36,8 @@ from contract_tests.plugin.suite_settings import (
     SuiteSettingsError,
     read_settings,
 )
-from contract_tests.target.deployment import VARIABLES, Target
-from contract_tests.target.pacing import OutOfTime, Pacer
-from contract_tests.target.preflight import preflight
-from contract_tests.target.viewers_client import ContractClient, target_secrets
+from contract_tests.target.deployment import VARIABLES, Target, expiry_warning
+from contract_tests.target.pacing import Pacer
 
 
 @dataclass
@@ -134,24 +133,15 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     return run
 
 
-def preflight_problem(target: Target, pacer: Pacer, settings: SuiteSettings, ledger: Ledger) -> str | None:
-    """Why the target cannot be tested as described, found before any test; None when it can."""
-    ledger.requests.bind(target)
-    client = ContractClient(target, pacer, settings.timeout_s, allowances=ledger,
-                            secrets=target_secrets(target, settings.reveal_token), log=ledger.requests, notes=ledger)
-    try:
-        return preflight(target, client)
-    except OutOfTime as stop:
-        return str(stop)
-    finally:
-        client.close()
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The JUnit file names the target, the seed and the command that replays the run, for CI that shows only it."""
     run = session.config.stash.get(SUITE_SESSION, None)
     if run is not None:
         _name_the_run(session.config, run)
+        terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+        if terminal is not None and not hasattr(session.config, "workerinput"):
+            for warning in expiry_warnings(run):
+                terminal.write_line(warning, yellow=True)
 
 
 def _name_the_run(config: pytest.Config, run: SuiteSession) -> None:
@@ -251,3 +241,12 @@ def header_line(run: SuiteSession) -> str:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     run = config.stash.get(SUITE_SESSION, None)
     return [header_line(run)] if run is not None else []
+
+
+def expiry_warnings(run: SuiteSession) -> list[str]:
+    """A line for each token given that expires before the run's time budget is up."""
+    target, budget = run.settings.target, run.settings.time_budget_s
+    tokens = () if target is None else (("CONTRACT_TOKEN", target.token),
+                                        ("CONTRACT_FORBIDDEN_TOKEN", target.forbidden_token))
+    warnings = [expiry_warning(variable, token, budget) for variable, token in tokens if token]
+    return [warning for warning in warnings if warning]

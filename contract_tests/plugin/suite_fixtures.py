@@ -12,7 +12,8 @@ import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import ignored_auth  # where every 4.x defines it; the lazy alias is 4.30+
 
-from contract_tests.plugin.hooks import preflight_problem, suite_session
+from contract_tests.plugin.early_checks import preflight_problem
+from contract_tests.plugin.hooks import suite_session
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.suite_report import ContractReport

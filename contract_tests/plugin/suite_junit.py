@@ -18,6 +18,7 @@ class SuiteJunit:
 
     def __init__(self, config: pytest.Config, path: Path, nodeids: set[str]) -> None:
         self.nodeids = nodeids
+        self.path = path
         self.xml = LogXML(str(path), config.option.junitprefix, config.getini("junit_suite_name"),
                           config.getini("junit_logging"), config.getini("junit_duration_report"),
                           config.getini("junit_family"), config.getini("junit_log_passing_tests"))
@@ -39,8 +40,10 @@ class SuiteJunit:
     def pytest_sessionfinish(self) -> None:
         self.xml.pytest_sessionfinish()
 
-    def pytest_terminal_summary(self, terminalreporter: Any, config: pytest.Config) -> None:
-        self.xml.pytest_terminal_summary(terminalreporter, config)
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+        # Written here, not by LogXML.pytest_terminal_summary, whose arguments changed in pytest 9.0.
+        if config.get_verbosity() >= 0:
+            terminalreporter.write_sep("-", f"generated xml file: {self.path}")
 
 
 def session_junit(config: pytest.Config) -> Any:

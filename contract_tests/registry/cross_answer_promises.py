@@ -32,14 +32,16 @@ PROMISES: dict[str, str] = {
     "pagination_partition": "Walking the pages at any limit yields every viewer once (churn aside).",
     "pagination_past_the_end": "A page past the end is a 200 with an empty list.",
     "pagination_stable_totals": "Pages of one query agree on totalItems unless the audience moved between them.",
-    "pagination_stable_order": "Pages at different limits agree on the order.",
+    "pagination_stable_order": "Pages at different limits agree on the order: a page deep in a query (a search or "
+                               "none), at any limit, is the slice of the order its walk served (churn aside).",
     "rejects_malformed_id": "A malformed stream id is refused with 400.",
     "search_any_term": "Any search term is answered with 200 or 400, never a 5xx.",
     "search_blank": "A blank search term is no filter.",
     "search_completeness": "A viewer's own name, surname or username, in any case, finds it.",
     "search_literal": "Regular-expression and SQL metacharacters are plain characters.",
     "search_long_term": "A very long search term is answered, never with a 5xx.",
-    "search_totals": "Walking a search's pages yields totalItems viewers, each once (churn aside).",
+    "search_totals": "Walking a search's pages, at limits chosen from its total, yields totalItems viewers, each "
+                     "once (churn aside).",
     "success_envelope": "A valid request for a live stream is answered with 200.",
     "target_answers": "The target answers each request within the timeout.",
     "undeclared_method": "A write method the contract does not declare is refused with 405.",

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from contract_tests.target.deployment import Target, TargetError
+from contract_tests.target.server_process import stop_process, wait_until_listening
 
 
 @dataclass
@@ -31,7 +30,7 @@ class BundledMock:
         environ = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_")}
         process = subprocess.Popen([*command, "--port", "0", "--host", "127.0.0.1"], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, env=environ)
-        base_url = cls._wait_for_url(process, timeout_s)
+        base_url, _ = wait_until_listening(process, "the bundled mock", timeout_s)
         # The rest of its output is not needed; drain it so that the pipe never fills up.
         drain = threading.Thread(target=_drain, args=(process.stdout,), daemon=True)
         drain.start()
@@ -44,38 +43,8 @@ class BundledMock:
                         description=f"the bundled mock at {base_url}")
         return cls(process, target, drain)
 
-    @staticmethod
-    def _wait_for_url(process: subprocess.Popen[str], timeout_s: float) -> str:
-        assert process.stdout is not None
-        deadline = time.monotonic() + timeout_s
-        seen = []
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            seen.append(line)
-            match = re.search(r"listening on (http://\S+)", line)
-            if match:
-                return match.group(1)
-        process.kill()
-        raise TargetError("the bundled mock did not start:\n" + "".join(seen))
-
     def stop(self) -> None:
         stop_process(self.process, self.drain)
-
-
-def stop_process(process: subprocess.Popen[str], reader: threading.Thread | None) -> None:
-    """Stop a server process (killed if it does not stop within 10 s), then its output reader and pipe."""
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    if reader is not None:
-        reader.join(timeout=5)
-    if process.stdout is not None:
-        process.stdout.close()
 
 
 def _drain(stream: Any) -> None:

@@ -5,9 +5,13 @@ With no base URL, the suite tests the bundled mock (bundled_mock.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from contract_tests.registry.token_attacks import expires_at
 
 VARIABLES = {
     "base_url": "CONTRACT_BASE_URL",
@@ -45,6 +49,27 @@ def _check_token(variable: str, token: str | None) -> None:
     if any(character.isspace() or not character.isprintable() for character in token):
         raise TargetError(f"{variable} holds a space, line break or control character (a secret pasted with its "
                           "newline?): give the token alone, on one line")
+
+
+def expiry_problem(variable: str, token: str, now: float | None = None) -> str | None:
+    """Why a token cannot serve the run because it has expired (its `exp`, read without verifying it), or None."""
+    expires = expires_at(token)
+    moment = time.time() if now is None else now
+    if expires is None or expires > moment:
+        return None
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
+
+
+def expiry_warning(variable: str, token: str, budget_s: float, now: float | None = None) -> str | None:
+    """A warning when a token that is valid now expires before the run's time budget is up, or None."""
+    expires = expires_at(token)
+    moment = time.time() if now is None else now
+    if expires is None or expires <= moment or expires >= moment + budget_s:
+        return None
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return (f"warning: {variable} expires at {when}, in {expires - moment:.0f} s, before the time budget of "
+            f"{budget_s:g} s is up: a run that outlasts it stops with exit 4 naming the expiry")
 
 
 def check_given(values: Mapping[str, str | None]) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from contract_tests.registry.churn_tolerance import Attempt, audience_shrinks, partition_findings
+from contract_tests.registry.churn_tolerance import Attempt, audience_shrinks, changes_across, partition_findings
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.query_dimensions import deep_page_samples, page_slice_violation
 from contract_tests.registry.response_checks import expect_status, page_data
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.viewers_client import ContractClient
@@ -72,11 +74,43 @@ def judge_walk(walk: Walk, check: str, what: str) -> Attempt:
 
 
 def partition_attempt(api: ContractClient, check: str, *, limit: int, search: str | None = None,
-                      max_pages: int = 60) -> Callable[[], Attempt]:
-    """One try of "the pages of this query partition its results", for churn.settle()."""
+                      max_pages: int = 60, sample_limits: Sequence[int] = ()) -> Callable[[], Attempt]:
+    """One try of "the pages of this query partition its results", for churn.settle(); with sample_limits,
+    and a complete walk, also "its pages deep in it at those limits are slices of the order walked"."""
     what = f"search {search!r}" if search is not None else "the whole audience"
-    return lambda: judge_walk(walk_pages(api, limit=limit, search=search, max_pages=max_pages), check,
-                              f"{what} at limit {limit}")
+
+    def attempt() -> Attempt:
+        walk = walk_pages(api, limit=limit, search=search, max_pages=max_pages)
+        judged = judge_walk(walk, check, f"{what} at limit {limit}")
+        if judged.violation is not None or not walk.complete or not sample_limits:
+            return judged
+        return judge_samples(api, walk, limit, sample_limits, search, what)
+
+    return attempt
+
+
+def judge_samples(api: ContractClient, walk: Walk, walked_limit: int, sample_limits: Sequence[int],
+                  search: str | None, what: str) -> Attempt:
+    """Pages deep in a walked query, at other limits: each the slice of the walk's order its page and limit
+    select (pagination_stable_order), but for what the audience's movement meanwhile explains."""
+    order = [viewer.get("_id") for viewer in walk.viewers]
+    query: dict[str, Any] = {"search": search} if search is not None else {}
+    samples = [{**query, "page": page, "limit": limit}
+               for page, limit in deep_page_samples(len(order), walked_limit, sample_limits)]
+    answers = api.gather([partial(api.viewers, params=params) for params in samples])
+    served = []
+    for params, answer in zip(samples, answers, strict=True):
+        if refused_past_the_end(api, answer, params):  # the audience shrank below the page since the walk
+            continue
+        expect_status("pagination_any_page", answer, 200, f"page {params['page']} at limit {params['limit']} of "
+                      f"{what}, within its totalItems, is answered with 200")
+        served.append(answer)
+    changes = changes_across([*walk.pages, *served])
+    for answer in served:
+        violation = page_slice_violation("pagination_stable_order", order, answer, what)
+        if violation is not None:
+            return Attempt(violation, changes, explained=changes > 0)
+    return Attempt(None, changes)
 
 
 def limits_for(audience: int, candidates: tuple[int, ...], max_pages: int) -> list[int]:

@@ -10,8 +10,8 @@ import httpx
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.target.deployment import Target
-from contract_tests.target.viewers_client import ContractClient, expiry_problem
+from contract_tests.target.deployment import Target, expiry_problem
+from contract_tests.target.viewers_client import ContractClient
 
 
 def base_url_problem(base_url: str) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -14,9 +12,8 @@ from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
 from contract_tests.registry.reading_notes import ReadingNotes, readings_taken
 from contract_tests.registry.response_checks import CHECKS, Allowances, NoAllowances, verify
-from contract_tests.registry.token_attacks import expires_at
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.target.deployment import DEFAULT_TIMEOUT_S, Target
+from contract_tests.target.deployment import DEFAULT_TIMEOUT_S, Target, expiry_problem
 from contract_tests.target.pacing import OutOfTime, Pacer
 from contract_tests.target.request_log import RequestLog
 from contract_tests.target.sessions import paced_httpx
@@ -29,16 +26,6 @@ def target_secrets(target: Target, reveal: bool = False) -> Secrets:
     """The target's tokens, shown as the variables that hold them (unless revealed)."""
     return Secrets(reveal=reveal).remembering(target.token, "CONTRACT_TOKEN").remembering(
         target.forbidden_token, "CONTRACT_FORBIDDEN_TOKEN").remembering(target.expired_token, "CONTRACT_EXPIRED_TOKEN")
-
-
-def expiry_problem(variable: str, token: str, now: float | None = None) -> str | None:
-    """Why a token cannot serve the run because it has expired (its `exp`, read without verifying it), or None."""
-    expires = expires_at(token)
-    moment = time.time() if now is None else now
-    if expires is None or expires > moment:
-        return None
-    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
 
 
 class ContractClient:
