@@ -37,6 +37,7 @@ def built_distribution(tmp_path_factory: pytest.TempPathFactory) -> Distribution
         result = subprocess.run([sys.executable, "-m", "build", "--outdir", str(building), str(REPO)],
                                 capture_output=True, text=True, timeout=600, env=clean_environment())
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert "BuildBackendWarning" not in result.stdout + result.stderr, result.stdout[-3000:] + result.stderr[-3000:]
         building.rename(outdir)
     (wheel,) = outdir.glob("*.whl")
     (sdist,) = outdir.glob("*.tar.gz")

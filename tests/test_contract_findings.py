@@ -128,6 +128,15 @@ def test_a_parallel_run_finds_and_counts_what_a_serial_one_does(crashing: LiveMo
     assert serial.report.count("### no_server_error") == parallel.report.count("### no_server_error") == 1
 
 
+def test_the_findings_list_read_in_part_ends_quietly() -> None:
+    listing = subprocess.Popen([sys.executable, "-m", "contract_tests.plugin.command", "--list-findings"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    assert listing.stdout is not None and listing.stdout.readline().startswith(b"name")
+    listing.stdout.close()  # what `contract-test --list-findings | head -1` does
+    _, errors = listing.communicate(timeout=120)
+    assert listing.returncode == 0 and b"Traceback" not in errors, errors.decode()
+
+
 def test_the_help_is_the_suites_own_with_pytests_one_flag_away() -> None:
     def help_of(flag: str) -> str:
         return subprocess.run([sys.executable, "-m", "contract_tests.plugin.command", flag], capture_output=True,
@@ -135,5 +144,6 @@ def test_the_help_is_the_suites_own_with_pytests_one_flag_away() -> None:
 
     short = help_of("--help")
     assert short.count("\n") < 45 and "--contract-duration" in short and "--help-pytest" in short
-    assert "--contract-replay" in short and "-n auto" in short
+    assert "--contract-replay" in short and "-n auto" in short and "--list-findings" in short
+    assert all(line.split("[")[0].strip().count(" ") > 0 for line in short.splitlines() if "[CONTRACT_" in line), short
     assert help_of("--help-pytest").count("\n") > 200

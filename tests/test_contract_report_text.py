@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contract_tests.plugin.run_summary import CheckVerdict, FindingView, RunView, terminal_lines
 from contract_tests.plugin.suite_report import ContractReport
 from contract_tests.plugin.suite_report_sections import broken_promises
 
@@ -38,3 +39,11 @@ def test_a_schemathesis_finding_is_named_in_the_table_of_broken_promises() -> No
 def test_another_failure_without_a_violation_is_named_by_its_test() -> None:
     lines = broken_promises([("contract_tests/test_auth.py::test_x", None, "ConnectError: refused")])
     assert "| test contract_tests/test_auth.py::test_x | 1 |" in lines
+
+
+def test_the_terminal_count_of_broken_checks_names_the_findings_beside_them() -> None:
+    finding = FindingView("schema:Viewer.username", "Response violates schema (ST108)", "null", "a string", "",
+                          2, ("t",), (), "contract-test --contract-replay x.json")
+    run = RunView("BROKEN", "http://127.0.0.1:1", "deep", 1, "", 1.0, {}, findings=[finding],
+                  checks=[CheckVerdict("envelope_shape", "", "held", 3)])
+    assert "contract: 1 checks, 0 broken; 1 other finding(s) (schema:Viewer.username)" in terminal_lines(run)

@@ -18,7 +18,7 @@ from contract_tests.target.deployment import Target
 from contract_tests.target.sequence_replay import Reproducer, replay, reproducer_of
 from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
-from tests.conftest import LiveMock, start_mock, stop_mock
+from tests.conftest import LiveMock, start_mock, start_target, stop_mock
 
 CHURNING_STREAM_ID = "64d15f9e2e6c8f4d5a400000"
 
@@ -143,6 +143,26 @@ def test_a_reproducer_passes_on_a_correct_target(live_mock: LiveMock, tokens: tu
         api.close()
     assert found is None and [answer.status for answer in answers] == [200, 200]
     assert reproducer.curl_lines()[0].startswith('curl -sS -i -H "Authorization: Bearer $CONTRACT_TOKEN"')
+
+
+@pytest.mark.parametrize(("faults", "still_broken"), [(["--fault", "null_username"], True), ([], False)],
+                         ids=["broken", "fixed"])
+def test_a_schema_finding_replays_as_schemathesis_judged_it(faults: list[str], still_broken: bool,
+                                                            tokens: tuple[str, str]) -> None:
+    """A finding of Schemathesis' (schema:Viewer.username) is judged again on replay, not taken for fixed."""
+    reproducer = Reproducer.from_json(
+        '{"finding": "schema:Viewer.username", "problem": "Response violates schema (ST108)", "requests": ['
+        f'{{"method": "GET", "path": "/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers?limit=100", '
+        '"caller": "valid token"}]}')
+    target = start_target("tests.stack_target", "--stack", "fastapi-sql", *faults)
+    api = client(target, tokens)
+    try:
+        found, answers = replay(reproducer, api, reproducer.finding)
+    finally:
+        api.close()
+        stop_mock(target)
+    assert [answer.status for answer in answers] == [200]
+    assert (found is not None and found.check == "schema:Viewer.username") is still_broken, found
 
 
 def test_a_seed_decides_the_sequences(live_mock: LiveMock, tokens: tuple[str, str]) -> None:

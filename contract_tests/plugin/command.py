@@ -44,6 +44,7 @@ TARGET_HELP = {
     "stream_id": "a live stream with at least one viewer",
     "forbidden_token": "a token of a user the stream blocks (the 403 checks)",
     "ended_stream_id": "a stream that has ended (the 404 checks)",
+    "expired_token": "a token of the deployment that has expired (the expired-token 401 check)",
 }
 
 
@@ -65,6 +66,7 @@ def short_help() -> str:
     lines += ["", "Findings and campaigns:",
               f"  {'--contract-replay FILE':<28} send a finding's requests again (reports/findings/*.json); exit 1",
               f"  {'':<28} while it still shows, 0 once fixed (no preflight; a fresh bundled mock by default)",
+              f"  {'--list-findings':<28} every finding's name (what CONTRACT_ALLOW takes), provenance and promise",
               f"  {'-n auto | -n N':<28} run in parallel on the cores (pytest-xdist); one campaign lane a worker",
               f"  {'-k EXPR, -x, TESTS':<28} pytest's selection: a test as the report names it re-runs it", "",
               "Examples:", "  contract-test                                    # the bundled mock, fast profile",
@@ -114,8 +116,11 @@ def list_findings() -> int:
     from contract_tests.registry.documented_rules import load_spec
     from contract_tests.registry.promise_provenance import finding_catalogue, render_catalogue
 
-    print("name                                         provenance                   promise")
-    print(render_catalogue(finding_catalogue(load_spec())))
+    try:
+        print("name                                         provenance                   promise")
+        print(render_catalogue(finding_catalogue(load_spec())), flush=True)
+    except BrokenPipeError:  # `contract-test --list-findings | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

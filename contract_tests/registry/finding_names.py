@@ -100,6 +100,11 @@ def schemathesis_name(failure: Any, spec: dict[str, Any], response_schema: Any) 
     return "schemathesis:" + str(getattr(failure, "code", kind))
 
 
+def is_schemathesis_name(name: str) -> bool:
+    """Whether a finding is one of Schemathesis' (KIND:DETAIL), judged by its checks rather than the registry's."""
+    return _SCHEMATHESIS_NAME.fullmatch(name) is not None
+
+
 def is_known_name(name: str, registry_names: Iterable[str], spec: dict[str, Any]) -> bool:
     """Whether CONTRACT_ALLOW may name this: a check or promise, or a finding Schemathesis can make."""
     if name in set(registry_names):

@@ -24,7 +24,7 @@ def exchange_of(case: Any, response: Any, secrets: Secrets | None = None) -> Exc
     headers = {key: ", ".join(value) if isinstance(value, list) else value for key, value in response.headers.items()}
     request_headers = dict(request.headers)
     shown = secrets if secrets is not None else Secrets().remembering(bearer_token(request_headers), TOKEN_VARIABLE)
-    return Exchange.of(request.method or case.method, request.url or "", request_headers, response.status_code,
+    return Exchange.of(request.method or case.method, str(request.url or ""), request_headers, response.status_code,
                        headers, response.content or b"", shown)
 
 

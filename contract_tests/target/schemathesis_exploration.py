@@ -10,13 +10,16 @@ every run); the deep profile from the run's seed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+import httpx
 import hypothesis
 import schemathesis
 from schemathesis.core.failures import Failure
 
-from contract_tests.registry.exchange import Secrets
+from contract_tests.registry.documented_rules import VIEWERS_PATH
+from contract_tests.registry.exchange import Exchange, Secrets
 from contract_tests.registry.finding_names import schemathesis_name
 from contract_tests.registry.judged_spec import response_schema
 from contract_tests.registry.response_checks import CHECKS
@@ -63,6 +66,21 @@ def violations_of(case: Any, response: Any, spec: dict[str, Any], secrets: Secre
     # One answer breaks each promise once: where Schemathesis and the registry name the same finding (a server
     # error), the registry's telling is kept, so that every answer of that cause has the same shape.
     return list({violation.check: violation for violation in found}.values())
+
+
+def answer_violations(exchange: Exchange, judged: dict[str, Any]) -> list[ContractViolation]:
+    """Every broken promise of an answer the suite received by itself (a replayed finding's request), judged as
+    the exploration judges its own: the case rebuilt from the request, Schemathesis' checks, then the registry's."""
+    operation = schemathesis.openapi.from_dict(judged)[VIEWERS_PATH]["GET"]
+    path = httpx.URL(exchange.url).path
+    stream = path.split("/live-stream/", 1)[-1].split("/", 1)[0]
+    case = operation.Case(path_parameters={"id": stream}, query=dict(exchange.query),
+                          headers=dict(exchange.request_headers))
+    request = httpx.Request(exchange.method, exchange.url, headers=dict(exchange.request_headers))
+    response = httpx.Response(exchange.status, headers=dict(exchange.headers), content=exchange.text.encode("utf-8"),
+                              request=request)
+    response.elapsed = timedelta(0)  # httpx sets it as a client reads; Schemathesis reads it
+    return violations_of(case, response, judged, exchange.secrets, excluded_checks())
 
 
 def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,
