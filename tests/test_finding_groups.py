@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import Sighting, group, shape_of
+from contract_tests.registry.response_checks import search_soundness
 from contract_tests.registry.violations import ContractViolation
 
 
@@ -36,3 +43,55 @@ def test_the_same_name_with_another_shape_is_another_finding() -> None:
     second = ContractViolation("types_counts", "a count is wrong", received="'7' (str) for followerCount",
                                expected="an integer")
     assert len(group([Sighting.of("a", first, ""), Sighting.of("b", second, "")])) == 2
+
+
+def test_the_received_texts_of_one_campaign_are_one_finding_each() -> None:
+    """A campaign against a target whose offset follows the previous limit: the walks asked other pages at
+    other limits, the repeats met other lists; each promise is one finding."""
+    partitions = [
+        "7 repeated, 38 distinct viewers for totalItems = 45 (pages 2, 5, 6, 3, 4, 1, 7 at limit 7, in the order "
+        "asked; the audience did not move)",
+        "17 repeated, 28 distinct viewers for totalItems = 45 (pages 2, 1, 3 at limit 20, in the order asked; the "
+        "audience did not move)",
+        "0 repeated, 35 distinct viewers for totalItems = 45 (pages 5, 2, 3, 4, 1 at limit 10, in the order asked; "
+        "the audience did not move)"]
+    repeats = [
+        "viewers [] (0), then [63d3f832b2c66aabf000000f, 5ddc3437b7cfb6dde8000010] (2) (the audience did not move "
+        "in between)",
+        "viewers [63fc5bfd7d10256f15000028] (1), then [629a44ac2cc1adda7a000004] (1) (the audience did not move in "
+        "between)",
+        "viewers [6364af54d484fe22da00000e, 63d3f832b2c66aabf000000f, 5ddc3437b7cfb6dde8000010, "
+        "5cc8d1c646b5c03b63000011, ...] (7), then [60f89062e24fafaf71000006, 670191c949f8dfd3bc000007, "
+        "631c9cf575466c5c06000008, 6306a160e0d2b1d13f000009, ...] (7) (the audience did not move in between)"]
+    sightings = [Sighting("walk", "pagination_partition", received) for received in partitions]
+    sightings += [Sighting("sequences", "sequence_repeatable", received) for received in repeats]
+    assert [(finding.name, len(finding.sightings)) for finding in group(sightings)] == [
+        ("pagination_partition", 3), ("sequence_repeatable", 3)]
+
+
+def test_a_list_of_particulars_is_one_particular_but_fields_stay_apart() -> None:
+    assert shape_of("pages 2, 5, 6 at limit 7") == shape_of("pages 1 at limit 20")
+    assert shape_of("currentPage=1, itemsPerPage=1") != shape_of("currentPage=1")
+    assert shape_of("viewers [] (0)") == shape_of("viewers [a1, ...] (9)")
+    assert shape_of("1 of 2 stray: Ali Vural (@av)") == shape_of("2 of 2 stray: Ay Su (@ay), Zülgarni Çorlu (@zc)")
+
+
+def test_a_term_that_filters_nothing_is_not_a_collation_difference() -> None:
+    """`search=¯` answered with everybody, and a backend folding `ş` where the results say it does not: two
+    causes of search_soundness."""
+    everybody = search_violation("¯", [("Ay", "Su", "ay"), ("Zülgarni", "Çorlu", "zulgarnicorlu1")])
+    folded = search_violation("ş", [("Şule", "Kaya", "sule"), ("Ali", "Vural", "alivural")])
+    assert len(group([Sighting.of("a", everybody, ""), Sighting.of("b", folded, "")])) == 2
+
+
+def search_violation(term: str, names: list[tuple[str, str, str]]) -> ContractViolation:
+    viewers = [{"_id": f"{number:024x}", "name": name, "surname": surname, "username": username}
+               for number, (name, surname, username) in enumerate(names)]
+    body = {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-01-01T00:00:00Z",
+            "data": {"list": viewers, "pagination": {"currentPage": 1, "itemsPerPage": 20, "totalItems": len(viewers),
+                                                     "totalPages": 1, "hasNextPage": False}}}
+    url = f"http://127.0.0.1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers?{urlencode({'search': term})}"
+    exchange = Exchange.of("GET", url, {}, 200, {"content-type": "application/json"}, json.dumps(body).encode())
+    with pytest.raises(ContractViolation) as raised:
+        search_soundness(exchange)
+    return raised.value

@@ -17,15 +17,18 @@ _ID = re.compile(r"\b[0-9a-fA-F]{24}\b")
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_-]*")
 _STATUS = re.compile(r"\bHTTP ([0-9]{3})\b")
+_NAMED = re.compile(r"…\s*\(…\)")  # a name and its handle: `Ay Su (@ay)`
+_RUN = re.compile(r"…(\s*,?\s*…)+")  # particulars in a row, a list of them included
 
 
 def shape_of(received: str, status: int | None = None) -> str:
-    """What was received, without its particulars: numbers, ids, names and quoted values become `…`.
-    Field names (lower camel case, snake case) and plain words stay, so that different fields differ."""
+    """What was received, without its particulars: numbers, ids, names and quoted values become `…`, and so
+    does a list of them whatever its length (`[]`, `2, 5, 6`, `Ay Su (@ay), Ali Vural (@av)`). Field names
+    (lower camel case, snake case) and plain words stay, so that different fields differ."""
     text = _QUOTED.sub(lambda quoted: quoted[0] if _is_field(quoted[1] or quoted[2] or "") else "…",
                        _STATUS.sub(r"HTTP_\1", _ID.sub("…", received)))
     shaped = [token if _kept(token) else "…" for token in re.split(r"(\s+|[,;:()\[\]{}=<>])", text)]
-    collapsed = re.sub(r"…(\s*…)+", "…", "".join(shaped)).replace("HTTP_", "HTTP ")
+    collapsed = _RUN.sub("…", _NAMED.sub("…", "".join(shaped).replace("[]", "[…]"))).replace("HTTP_", "HTTP ")
     return collapsed.strip() + (f" (HTTP {status})" if status is not None else "")
 
 
@@ -37,6 +40,8 @@ def _kept(token: str) -> bool:
     """Separators, field names and plain words; not numbers, names or handles."""
     if not token or token.isspace() or re.fullmatch(r"[,;:()\[\]{}=<>]", token):
         return True
+    if token == "...":  # a list shown in part
+        return False
     if token in {"None", "True", "False"} or re.fullmatch(r"HTTP_[0-9]{3}", token) or _QUOTED.fullmatch(token):
         return True
     return bool(_WORD.fullmatch(token)) and (token[0].islower() or "_" in token)

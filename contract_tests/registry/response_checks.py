@@ -318,7 +318,9 @@ def search_soundness(exchange: Exchange) -> None:
     strays = [v for v in viewers if not matches_under(best, term, v)]
     shown = ", ".join(f"{v.get('name')} {v.get('surname')} (@{v.get('username')})" for v in strays[:3])
     fail("search_soundness", f"the search for {term!r} returned viewers that do not match it", exchange,
-         received=f"{len(strays)} of {len(viewers)} match it under no collation with the rest: {shown}",
+         received=(f"none of the {len(viewers)} matches it under any collation (the term filtered nothing): {shown}"
+                   if len(strays) == len(viewers) else
+                   f"{len(strays)} of {len(viewers)} match it under no collation with the rest: {shown}"),
          expected=f"only viewers whose name, surname or username holds {term!r} under one collation (case- and "
                   "accent-insensitive ones included)")
 
