@@ -19,8 +19,9 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure
-from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, precondition, rule
 
+from contract_tests.plugin.hypothesis_internals import state_machine_test
 from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import shape_of
@@ -209,7 +210,7 @@ def finding_key(violation: ContractViolation) -> tuple[str, str]:
 
 def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
     """The state machine's test with its own seed (a campaign's rounds each explore anew). The one use of
-    hypothesis.seed on the test that get_state_machine_test builds; tests/test_request_sequences.py checks
+    hypothesis.seed on the test that state_machine_test builds; tests/test_request_sequences.py checks
     that a seed still decides the requests."""
     return test if seed is None else hypothesis_seed(seed)(test)
 
@@ -231,7 +232,7 @@ def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list
                                                               if phase is not Phase.shrink])
     try:
         machine = machine_for(api, log, known, deadline, memory)
-        seeded(get_state_machine_test(machine, settings=without_shrinking), seed)()
+        seeded(state_machine_test(machine, without_shrinking), seed)()
     except (SequenceViolation, FlakyFailure) as error:
         # A target whose state changed for good fails an example once and passes Hypothesis' replay of it:
         # Hypothesis calls that flaky; here it is the finding itself.
