@@ -127,3 +127,25 @@ def test_a_command_line_names_the_suite_by_its_package(tmp_path: Path) -> None:
     assert selects_suite([str(SUITE_DIR / "test_auth.py")], False, tmp_path)
     assert not selects_suite(["contract_tests"], False, tmp_path)  # the backend's own folder
     assert not selects_suite(["tests"], True, tmp_path)
+
+
+def test_the_suites_own_runs_leave_the_plugins_it_does_not_use_unloaded(tmp_path: Path) -> None:
+    """`contract-test` runs under suite.ini: Faker's, anyio's, platformdirs' and looponfail's pytest plugins,
+    registered by packages installed beside the suite, are not loaded (Faker's import alone costs a second)."""
+    probe = tmp_path / "loaded_probe.py"
+    probe.write_text(
+        "import json, sys\n"
+        "def pytest_collection_finish(session):\n"
+        "    names = [name for name, plugin in session.config.pluginmanager.list_name_plugin() if plugin]\n"
+        "    (session.config.rootpath / 'loaded.json').write_text(json.dumps(\n"
+        "        {'plugins': names, 'modules': sorted(m for m in sys.modules if m.split('.')[0] == 'faker')}))\n",
+        encoding="utf-8")
+    environ = {key: value for key, value in os.environ.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
+    subprocess.run([sys.executable, "-m", "pytest", "-c", str(SUITE_DIR / "suite.ini"), "--rootdir", str(tmp_path),
+                    "-p", "loaded_probe", "--collect-only", "-q", "--pyargs", "contract_tests.test_schema"],
+                   cwd=tmp_path, env=environ | {"PYTHONPATH": str(tmp_path)}, capture_output=True, text=True,
+                   timeout=300, check=False)
+    loaded = json.loads((tmp_path / "loaded.json").read_text(encoding="utf-8"))
+    assert "contract_tests" in loaded["plugins"] and "hypothesispytest" in loaded["plugins"]
+    assert not {"faker", "anyio", "platformdirs", "xdist.looponfail"} & set(loaded["plugins"]), loaded["plugins"]
+    assert loaded["modules"] == []
