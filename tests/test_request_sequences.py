@@ -238,3 +238,14 @@ def test_known_findings_do_not_stop_the_sequences(fault_target: LiveMock, tokens
         run_sequences(api, exploring(10), known=known)  # the same cause again: counted, not raised
     finally:
         api.close()
+
+
+def test_a_replayed_query_is_sent_byte_for_byte(live_mock: LiveMock, tokens: tuple[str, str]) -> None:
+    """search=%ff goes out as %ff (the mock refuses it, naming the bytes), not re-encoded as U+FFFD's %EF%BF%BD."""
+    api = client(live_mock, tokens)
+    try:
+        found, answers = replay(_pages("search_not_utf8", "search=%ff&limit=100"), api)
+    finally:
+        api.close()
+    assert found is None and answers[0].url.endswith("?search=%ff&limit=100"), answers[0].url
+    assert answers[0].status == 400 and "%FF is not UTF-8" in answers[0].text

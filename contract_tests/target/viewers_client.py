@@ -61,7 +61,8 @@ class ContractClient:
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, checked: bool = True) -> Exchange:
         try:
-            response = paced_httpx(self.pacer, self._client, method, path, params=dict(params or {}),
+            # without params, a query in the path is sent as it is (httpx would drop it for an empty dict)
+            response = paced_httpx(self.pacer, self._client, method, path, params=dict(params) if params else None,
                                    headers=dict(headers or {}))
         except httpx.TransportError as error:
             raise ContractViolation("target_answers", f"{method} {path} got no answer, twice",
