@@ -24,6 +24,7 @@ class ContractViolations(ExceptionGroup[ContractViolation]):
     """Every distinct finding of one exploration, each a named ContractViolation."""
 
 
+@pytest.mark.contract_exploration("schemathesis")
 @pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
                          ids=["positive", "negative"])
 def test_generated_requests_get_conforming_answers(mode: schemathesis.GenerationMode, contract_schema: Any,

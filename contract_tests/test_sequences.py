@@ -19,6 +19,7 @@ from contract_tests.suite.request_machine import run_sequences
 from contract_tests.target.viewers_client import ContractClient
 
 
+@pytest.mark.contract_exploration("sequences")
 def test_request_sequences_keep_the_contract(api: ContractClient, suite_profile: SuiteProfile,
                                              suite_seed: int) -> None:
     run_sequences(api, suite_profile.sequence_settings(), seed=suite_seed)

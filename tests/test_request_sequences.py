@@ -71,14 +71,7 @@ FOUND_AS = {
 }
 
 
-# Faults the merged suite's sequences stopped finding in this many examples (seen in one run; the cause, the
-# fixed seed of the fast profile or the checks run before, is still to be found): not strict until then.
-NOT_FOUND_YET = {"offset_follows_previous_limit", "counter_breaks_after_many_requests"}
-UNTIL_FOUND = pytest.mark.xfail(reason="not found by the merged suite's sequences yet", strict=False)
-
-
-@pytest.mark.parametrize("fault_target", [pytest.param(f, marks=UNTIL_FOUND) if f in NOT_FOUND_YET else f
-                                          for f in FOUND_AS], indirect=True)
+@pytest.mark.parametrize("fault_target", list(FOUND_AS), indirect=True)
 def test_sequences_find_each_fault_of_state(fault_target: LiveMock, tokens: tuple[str, str],
                                             request: pytest.FixtureRequest) -> None:
     fault = request.node.callspec.params["fault_target"]
@@ -99,8 +92,7 @@ def _sent_in_order(sequence: tuple[Exchange, ...]) -> list[str]:
     return [exchange.url.split("?", 1)[-1] for exchange in sequence]
 
 
-@pytest.mark.parametrize("fault_target", [pytest.param("offset_follows_previous_limit", marks=UNTIL_FOUND),
-                                          "cache_ignores_limit"], indirect=True)
+@pytest.mark.parametrize("fault_target", ["offset_follows_previous_limit", "cache_ignores_limit"], indirect=True)
 def test_a_two_request_fault_is_reproduced_by_two_requests_on_a_fresh_target(
         fault_target: LiveMock, tokens: tuple[str, str], request: pytest.FixtureRequest) -> None:
     api = client(fault_target, tokens)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.run_memory import RunMemory
 from contract_tests.registry.sequences import (
     FORBIDDEN,
     Step,
@@ -92,3 +93,43 @@ def test_a_reproducer_starts_with_the_request_whose_answer_was_served_again() ->
     assert with_earlier_requests([copy], [first, unrelated]) == [first, copy]
     same_request = page(1, 1, AUDIENCE[:1]).exchange
     assert copied_from(same_request, [first]) is None  # the same request answered the same: no copy
+
+
+def numbered(step: Step, number: int) -> Step:
+    return Step(step.exchange, step.caller, number)
+
+
+def test_a_request_asked_again_many_requests_later_must_agree_while_nothing_moved() -> None:
+    memory = RunMemory()
+    assert memory.judge(numbered(page(1, 3), 1)) is None
+    assert memory.judge(numbered(page(2, 3), 2)) is None
+    assert memory.judge(numbered(page(1, 3), 40)) is None
+    violation = memory.judge(numbered(page(1, 3, AUDIENCE[1:4]), 41))  # the first viewer skipped from now on
+    assert violation is not None and violation.check == "sequence_repeatable"
+    assert "from request #1 to #40 of the run, otherwise at #41" in violation.problem
+    assert [exchange.query for exchange in violation.sequence] == [{"page": "1", "limit": "3"}] * 2
+
+
+def test_a_move_in_between_excuses_a_request_answered_otherwise_later() -> None:
+    memory = RunMemory()
+    assert memory.judge(numbered(page(1, 3), 1)) is None
+    assert memory.judge(numbered(page(2, 3, total=11, audience=13), 2)) is None  # a newcomer: forget
+    assert memory.judge(numbered(page(1, 3, ["0" * 24, *AUDIENCE[:2]], total=11, audience=13), 3)) is None
+
+
+def test_an_empty_page_is_a_copy_only_when_it_names_another_request() -> None:
+    asked = page(2, 7, [], total=0).exchange
+    other_empty = page(2, 10, [], total=0).exchange  # what page=2&limit=10 gets alone: not a copy
+    assert copied_from(other_empty, [asked]) is None
+    served_again = json.loads(asked.text)
+    copy = Exchange.of("GET", f"{PATH}?page=2&limit=10", {"authorization": "Bearer t"}, 200,
+                       {"content-type": "application/json"}, json.dumps(served_again).encode())
+    assert copied_from(copy, [other_empty, asked]) is asked
+
+
+def test_the_oldest_pages_are_asked_again_each_time_the_run_s_requests_double() -> None:
+    memory = RunMemory()
+    assert [number for number in range(1, 300) if memory.at_checkpoint(number)] == [32, 64, 128, 256]
+    for number, step in enumerate([page(1, 3), page(2, 3), page(1, 3, search="a"), page(1, 5)], start=1):
+        memory.judge(numbered(step, number))
+    assert [step.query for step in memory.oldest_per_search()] == [("1", "3", None), ("1", "3", "a")]

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from contract_tests.plugin.suite_items import SUITE_DIR, names_the_suite
+from contract_tests.plugin.suite_items import SUITE_DIR, names_the_suite, reported_name
 
 MISSING_EXTRA = ("contract-test: the suite's tools are not installed; install the [contract] extra, "
                  "e.g. pip install 'allmine-viewers-mock[contract]'")
@@ -23,7 +23,7 @@ def installed_path(argument: str) -> str:
     """A test named as the report names it (contract_tests/test_x.py::test_y, a Schemathesis subtest too) as a
     path into the installed suite, which --pyargs alone does not find from another directory; any other
     argument as it is. A subtest is re-run by its test: with the same seed, Schemathesis sends the same cases."""
-    argument = argument.split(" (Schemathesis subtest)")[0]
+    argument = reported_name(argument.split(" (Schemathesis subtest)")[0])
     if "::" in argument and argument.endswith("]") and " " in argument.split("[", 1)[-1]:
         argument = argument.split("[", 1)[0]  # "test_x[GET /api/...]": the subtest's label, not a parameter
     if argument.startswith(f"{SUITE_DIR.name}/"):

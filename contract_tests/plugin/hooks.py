@@ -25,6 +25,7 @@ from hypothesis import seed as hypothesis_seed
 from contract_tests.plugin.early_checks import preflight_problem
 from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
+from contract_tests.plugin.parallel_order import EXPLORATION_MARKER, DistributionPlan, ExplorationsFirst, takes_groups
 from contract_tests.plugin.suite_items import in_suite, is_suite_item, selects_suite
 from contract_tests.plugin.suite_junit import SuiteJunit, session_junit
 from contract_tests.plugin.suite_report import ContractReport
@@ -74,10 +75,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract_campaign: a lane of the suite's campaign (the campaign profile only)")
+    config.addinivalue_line("markers", f"{EXPLORATION_MARKER}(name): a long exploration of the suite, started first "
+                            "on a worker of a parallel run (one worker for each name)")
     if selects_suite(list(config.args), bool(config.option.pyargs), config.invocation_params.dir):
-        run = _set_up(config)
-        if run.settings.profile.name == "campaign" and getattr(config.option, "dist", "no") == "load":
-            config.option.dist = "loadgroup"  # one campaign lane on each worker (contract_tests/test_sequences.py)
+        _set_up(config)
+        if getattr(config.option, "dist", "no") == "load":
+            # by group: one campaign lane on each worker (contract_tests/test_sequences.py), the explorations first
+            config.option.dist = "loadgroup"
+        if getattr(config.option, "dist", "no") != "no" and not hasattr(config, "workerinput"):
+            config.pluginmanager.register(DistributionPlan(), "contract-distribution-plan")
+    if takes_groups(config) and not config.pluginmanager.has_plugin("contract-explorations-first"):
+        config.pluginmanager.register(ExplorationsFirst(), "contract-explorations-first")
 
 
 def _set_up(config: pytest.Config) -> SuiteSession:
@@ -93,12 +101,16 @@ def _set_up(config: pytest.Config) -> SuiteSession:
         ContractReport(error.report_path, error.junit_path, target=error.target_text).write_untestable(str(error))
         raise pytest.UsageError(f"contract suite: {error}") from None
     ledger = Ledger(allowed=dict(settings.allowed))
-    pacer = Pacer(settings.max_rps, settings.time_budget_s, ledger.pacing)
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    # The rate cap is the run's: each worker of a parallel run keeps to its share of it.
+    pacer = Pacer(settings.max_rps / workers if settings.max_rps else None, settings.time_budget_s, ledger.pacing)
     report = ContractReport(settings.report_path, settings.junit_path, target=settings.target_text, ledger=ledger)
     if settings.target is not None:
         for secret in (settings.target.token, settings.target.forbidden_token, settings.target.expired_token):
             report.secrets.add(secret)
     if settings.target is not None and not config.option.collectonly:
+        # on each worker of a parallel run too (two or three requests): its log then holds the answers a cache in
+        # the target may serve again to that worker's requests, which its reproducers must start with
         problem = preflight_problem(settings.target, pacer, settings, ledger)
         if problem is not None:
             report.write_untestable(problem)

@@ -16,6 +16,13 @@ SUITE_DIR = Path(__file__).resolve().parent.parent  # the installed contract_tes
 SUITE_PACKAGE = SUITE_DIR.name
 
 
+def reported_name(nodeid: str) -> str:
+    """A test's node id as the report names it: without the group pytest-xdist appends to it on the workers of a
+    --dist loadgroup run ("...[positive]@contract-schemathesis"), which no later run would accept."""
+    at = nodeid.rfind("@")
+    return nodeid[:at] if at > nodeid.rfind("]") and at > nodeid.rfind("::") else nodeid
+
+
 def names_the_suite(argument: str) -> bool:
     """Whether an argument selects the suite or part of it (contract_tests, contract_tests.test_x::y)."""
     return argument.split("::")[0].split(".")[0].split("/")[0] == SUITE_PACKAGE

@@ -27,7 +27,7 @@ from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.ledger_merge import check_verdicts, ledger_snapshot, merge_ledger, seconds_by_part
 from contract_tests.plugin.run_summary import RunView, terminal_lines
 from contract_tests.plugin.run_summary import markdown_lines as summary_markdown
-from contract_tests.plugin.suite_items import is_suite_item
+from contract_tests.plugin.suite_items import is_suite_item, reported_name
 from contract_tests.plugin.suite_report_sections import (
     ledger_sections,
     parting_ways_line,
@@ -97,8 +97,8 @@ class ContractReport:
         if report.failed:
             # Plain data on the report itself: a parallel run's worker sends it to the report as it is.
             target, log = self.ledger.requests.target, self.ledger.requests
-            records = ([record_of(item.nodeid, v, log, target) for v in violations] if violations
-                       else text_records(item.nodeid, text))
+            records = ([record_of(reported_name(item.nodeid), v, log, target) for v in violations] if violations
+                       else text_records(reported_name(item.nodeid), text))
             report.contract_records = records  # type: ignore[attr-defined]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -111,7 +111,7 @@ class ContractReport:
         if _is_subtest(report):
             # pytest counts a failing subtest as a failure of its own and a passing one apart, as "subtests passed"
             if report.failed:
-                name = f"{report.nodeid} (Schemathesis subtest)"
+                name = f"{reported_name(report.nodeid)} (Schemathesis subtest)"
                 text = self.secrets.redact(_short(report.longreprtext))
                 self.outcomes.append(Outcome(name, "failed", report.duration, records or text_records(name, text)))
             elif report.passed:
@@ -123,9 +123,9 @@ class ContractReport:
         if report.when == "call" or report.outcome != "passed":
             state = report.outcome if report.when == "call" or report.skipped else "error"
             if report.failed and not records:
-                records = text_records(report.nodeid, self.secrets.redact(_short(report.longreprtext)))
-            self.outcomes.append(Outcome(report.nodeid, state, report.duration, records if report.failed else [],
-                                         text))
+                records = text_records(reported_name(report.nodeid), self.secrets.redact(_short(report.longreprtext)))
+            self.outcomes.append(Outcome(reported_name(report.nodeid), state, report.duration,
+                                         records if report.failed else [], text))
 
     def write_finding_now(self, violation: ContractViolation) -> None:
         """A campaign's new finding, written at once (its reproducer file), before the run ends."""

@@ -39,6 +39,7 @@ class Step:
 
     exchange: Exchange
     caller: str = VALID
+    number: int | None = None  # its place among the requests of the run (1 is the first), where known
 
     @property
     def query(self) -> tuple[str | None, str | None, str | None]:
@@ -55,8 +56,9 @@ class SequenceViolation(ContractViolation):
     """A broken promise that only a sequence of requests shows: every request of it, in order."""
 
     def __init__(self, check: str, problem: str, *, received: str, expected: str,
-                 sequence: Sequence[Exchange]) -> None:
+                 sequence: Sequence[Exchange], compared: Sequence[Exchange] = ()) -> None:
         self.sequence = tuple(sequence)
+        self.compared = tuple(compared) or self.sequence  # the requests whose answers disagree, in order
         super().__init__(check, problem, received=received, expected=expected,
                          exchange=self.sequence[-1] if self.sequence else None)
 
@@ -74,7 +76,7 @@ def in_sequence(violation: ContractViolation, sequence: Sequence[Exchange]) -> S
     if isinstance(violation, SequenceViolation):
         return violation
     return SequenceViolation(violation.check, violation.problem, received=violation.received,
-                             expected=violation.expected, sequence=sequence)
+                             expected=violation.expected, sequence=sequence, compared=list(sequence)[-1:])
 
 
 def quiet(steps: Sequence[Step]) -> bool:
@@ -132,7 +134,8 @@ def repeat_agrees(steps: Sequence[Step]) -> SequenceViolation | None:
             return None
         return SequenceViolation("sequence_repeatable", "the same request, asked again, is answered differently",
                                  received=received + " (the audience did not move in between)",
-                                 expected="the same answer", sequence=[step.exchange for step in steps])
+                                 expected="the same answer", sequence=[step.exchange for step in steps],
+                                 compared=[before, now])
     return None
 
 
@@ -171,7 +174,7 @@ def history_independent(steps: Sequence[Step]) -> SequenceViolation | None:
                              + (f" and {viewer_id} at place {place_of[viewer_id] + 1}" if viewer_id in place_of
                                 else ""),
                     expected="every page of one query to agree on who is at which place",
-                    sequence=[step.exchange for step in steps])
+                    sequence=[step.exchange for step in steps], compared=[earlier.exchange, newest.exchange])
     return None
 
 
@@ -269,18 +272,39 @@ def judge(steps: Sequence[Step], finding: str | None = None) -> SequenceViolatio
 def served_data(exchange: Exchange) -> str | None:
     """The answer's data as text, to tell one answer served for another request; None for no page."""
     data = page_data(exchange)
-    return None if data is None or not data.get("list") else repr(data)
+    return None if data is None else repr(data)
+
+
+def echoes_its_request(exchange: Exchange) -> bool:
+    """Whether a page's description names the page and limit its request asked for (defaults filled in)."""
+    pagination = (page_data(exchange) or {}).get("pagination") or {}
+    _, page, limit, _, _ = normalized_request(exchange)
+    return (pagination.get("currentPage"), pagination.get("itemsPerPage")) == (page, limit)
+
+
+def may_be_a_source(exchange: Exchange) -> bool:
+    """Whether an answer can be the one a cache served again: a page with viewers, or an empty page that names
+    its own request (empty pages of many requests look alike; only the one that was asked for is a source)."""
+    data = page_data(exchange)
+    return data is not None and (bool(data.get("list")) or echoes_its_request(exchange))
+
+
+def may_be_a_copy(exchange: Exchange) -> bool:
+    """Whether an answer can be another request's served again: a page with viewers, or an empty page that names
+    another request than its own (an empty page that names its own is what that request alone gets)."""
+    data = page_data(exchange)
+    return data is not None and (bool(data.get("list")) or not echoes_its_request(exchange))
 
 
 def copied_from(exchange: Exchange, earlier: Sequence[Exchange]) -> Exchange | None:
     """The first earlier request, asked otherwise (another query or token), whose answer this one repeats
     word for word: what a cache keyed by too little serves. A fresh target needs it to show the fault."""
-    served = served_data(exchange)
-    if served is None:
+    if not may_be_a_copy(exchange):
         return None
+    served = served_data(exchange)
     asked = normalized_request(exchange)
     for candidate in earlier:
-        if normalized_request(candidate) != asked and served_data(candidate) == served:
+        if normalized_request(candidate) != asked and served_data(candidate) == served and may_be_a_source(candidate):
             return candidate
     return None
 

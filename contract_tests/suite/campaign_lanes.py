@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from hypothesis import settings as hypothesis_settings
 
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.run_memory import RunMemory
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.suite.request_machine import finding_key, run_sequences
 from contract_tests.target.viewers_client import ContractClient
@@ -41,6 +42,7 @@ class Lane:
     sent: list[Exchange] = field(default_factory=list)
     findings: list[ContractViolation] = field(default_factory=list)
     rounds: int = 0
+    memory: RunMemory = field(default_factory=RunMemory)  # first answers kept over the rounds: many requests apart
     clock: Callable[[], float] = time.monotonic
 
     def run(self) -> list[ContractViolation]:
@@ -52,7 +54,7 @@ class Lane:
             self.rounds += 1
             try:
                 run_sequences(self.api, self.settings, self.sent, seed=self.seed * 100_003 + self.rounds,
-                              known=known, deadline=self.deadline)
+                              known=known, deadline=self.deadline, memory=self.memory)
             except ContractViolation as violation:
                 key = finding_key(violation)
                 if key not in known:

@@ -17,7 +17,7 @@ from typing import Any
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import shape_of
 from contract_tests.registry.parameter_classes import classes_of
-from contract_tests.registry.sequences import normalized_request, served_data
+from contract_tests.registry.sequences import may_be_a_copy, may_be_a_source, normalized_request, served_data
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
 
@@ -56,7 +56,7 @@ class RequestLog:
             self._classify(exchange)
 
     def record(self, exchange: Exchange) -> None:
-        served = _served_key(exchange)
+        served = _served_key(exchange) if may_be_a_source(exchange) else None
         with self.lock:
             self.sent += 1
             self.by_status[str(exchange.status)] += 1
@@ -87,7 +87,7 @@ class RequestLog:
     def source_of(self, exchange: Exchange) -> Exchange | None:
         """The first request, asked otherwise, whose answer this one repeats word for word (see
         registry.sequences.copied_from): what a freshly started target needs before it to show a cache's fault."""
-        served = _served_key(exchange)
+        served = _served_key(exchange) if may_be_a_copy(exchange) else None
         with self.lock:
             first = self._first.get(served) if served is not None else None
         if first is None or first is exchange or normalized_request(first) == normalized_request(exchange):

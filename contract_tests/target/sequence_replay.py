@@ -237,12 +237,24 @@ def shortest_sequence(violation: ContractViolation, api: ContractClient,
                       source_of: Callable[[Exchange], Exchange | None]) -> ContractViolation:
     """The violation told with the shortest sequence that still shows it on the target, preceded by the
     earlier requests whose answers that sequence was served (`source_of`, from the run's request log): what
-    a freshly started target needs to show the same fault. As it was when its replay no longer fails."""
+    a freshly started target needs to show the same fault. When its replay no longer fails (the target's state
+    changed for good), the requests whose answers disagreed, and the finding says so."""
     reproducer = reproducer_of(violation, api.target)
     shortest = minimized(reproducer, api) if reproducer is not None else None
     if shortest is None:
-        return violation
+        return not_replayable(violation)
     _, found, answers = shortest
     sequence = with_sources(answers, source_of)
     return SequenceViolation(found.check, found.problem, received=found.received, expected=found.expected,
                              sequence=sequence)
+
+
+def not_replayable(violation: ContractViolation) -> ContractViolation:
+    """A sequence's violation whose replay passes now: told by the requests whose answers disagreed (the rest
+    cannot be shown to matter), with a word that replaying them passes on this target as it is now."""
+    if not isinstance(violation, SequenceViolation):
+        return violation
+    return SequenceViolation(violation.check, f"{violation.problem}; replayed now, these requests pass: the "
+                             "target's state changed for good along the way, so a freshly started one shows it only "
+                             "after as many requests as the run had sent before them",
+                             received=violation.received, expected=violation.expected, sequence=violation.compared)
