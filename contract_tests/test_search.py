@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.churn_tolerance import Attempt, changes_across, settle
-from contract_tests.registry.documented_rules import is_blank, paging_rules
+from contract_tests.registry.documented_rules import VIEWERS_PATH, is_blank, paging_rules
 from contract_tests.registry.query_dimensions import (
     DEEP_SAMPLE_LIMITS,
     SEARCH_TERM_KINDS,
@@ -189,6 +189,17 @@ def test_spaces_around_a_term_are_kept_or_trimmed(api: ContractClient, term: str
     """The documentation leaves it open: search_soundness accepts the term as sent or trimmed, nothing else."""
     exchange = api.viewers(params={"search": term, "limit": paging_rules().max_limit})
     expect_status("search_any_term", exchange, {200, 400}, f"the search {term!r} is answered, never with a 5xx")
+
+
+@pytest.mark.parametrize("raw", ["%ff", "%c3", "ab%ffcd"])
+def test_a_term_that_is_not_utf8_is_refused_or_read_as_replaced(api: ContractClient, raw: str) -> None:
+    """The documentation is silent (reading search-not-utf8): a 400 in the error envelope, or a 200 searched for
+    the term read with each bad byte U+FFFD, which search_soundness holds the page to (not everybody, not the
+    term without its bad bytes)."""
+    path = VIEWERS_PATH.format(id=api.target.stream_id)
+    exchange = api.request("GET", f"{path}?search={raw}&limit={paging_rules().max_limit}", headers=api.auth())
+    expect_status("search_not_utf8", exchange, {200, 400},
+                  f"the search {raw} (not UTF-8 once percent-decoded) is refused with 400 or searched as read")
 
 
 def test_a_very_long_term_is_answered(api: ContractClient, suite_profile: SuiteProfile) -> None:

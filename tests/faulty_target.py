@@ -191,12 +191,26 @@ def negative_counts() -> None:
         **original(self, is_following), "followingCount": -1})
 
 
+def bad_bytes_drop_the_search() -> None:
+    """A term that is not UTF-8 once percent-decoded (search=%ff) served as if no term were given: a silent
+    fallback no reading allows."""
+    strict = params.query_pairs
+    _patch(params, "query_pairs", lambda query_string: (strict(query_string)[0], {}))  # read as U+FFFD, then
+    original = query.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> query.ViewerPage:
+        term = None if request.search is not None and "\ufffd" in request.search else request.search  # dropped
+        return original(stream, index, query.PageRequest(request.page, request.limit, term))
+
+    _patch(live, "page_of_viewers", page_of_viewers)
+
+
 FAULTS: dict[str, Callable[[], None]] = {fault.__name__: fault for fault in (
     leaks_email, crashes_on_big_pages, accepts_limit_over_max, wrong_status_in_errors, problem_json_errors,
     floor_total_pages, overlapping_pages, audience_total_follows_search, search_ignores_surnames,
     search_is_case_sensitive, search_returns_everyone, accepts_alg_none, never_checks_signatures,
     unknown_streams_are_empty, ended_streams_are_live, malformed_ids_crash, is_following_as_text,
-    impossible_join_times, negative_counts,
+    impossible_join_times, negative_counts, bad_bytes_drop_the_search,
 )} | SEQUENCE_FAULTS  # and those that need a sequence of requests to show
 
 

@@ -301,3 +301,18 @@ def test_configured_secret_and_foreign_tokens() -> None:
     assert status(Settings(jwt_secret=secret), default) == 401
     assert status(Settings(), foreign) == 401
     assert status(Settings(trust_unverified_tokens=True), foreign) == 200
+
+
+@pytest.mark.parametrize(("query", "bad"), [(b"search=%ff", "'%ff' (%FF"), (b"search=%c3", "'%c3' (%C3"),
+                                            (b"search=ab%E2%82", "'ab%E2%82' (%E2%82"),
+                                            (b"search=a\xff", "'a%FF' (%FF")])
+def test_a_search_that_is_not_utf8_is_a_400_naming_its_bytes(client: TestClient, auth: dict[str, str], token: str,
+                                                             query: bytes, bad: str) -> None:
+    """Not read as U+FFFD and searched for (200, no viewers): refused as any bad parameter is."""
+    answer = client.get(f"{EXAMPLE}?{query.decode('latin-1')}", headers=auth) if query.isascii() else None
+    body = answer.json() if answer is not None else _get_with_raw_query(query, token)
+    if answer is not None:
+        assert answer.status_code == 400
+    assert body["statusCode"] == 400 and body["data"] is None, body
+    assert body["errors"] == ["Validation failed",
+                              f"search: must be UTF-8 text once percent-decoded, got {bad} is not UTF-8)"]

@@ -79,7 +79,8 @@ print("status", status, "loaded", ",".join(heavy) or "none")
 
 
 @pytest.mark.parametrize(("variables", "line"), [
-    ({"CONTRACT_BASE_URL": "http://127.0.0.1:9"}, "contract suite: cannot reach http://127.0.0.1:9"),
+    ({"CONTRACT_BASE_URL": "http://127.0.0.1:9"},
+     "contract suite: cannot reach http://127.0.0.1:9: connection refused (nothing listens on 127.0.0.1:9?)"),
     ({"CONTRACT_TOKEN": "not-a-token"}, "contract suite: the target refuses CONTRACT_TOKEN (HTTP 401"),
     ({"CONTRACT_STREAM_ID": "000000000000000000000000"},
      "contract suite: CONTRACT_STREAM_ID 000000000000000000000000 is not a live stream on the target (HTTP 404"),

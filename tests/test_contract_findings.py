@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.registry.sequences import VALID
+from contract_tests.target.sequence_replay import ReplayedRequest, Reproducer
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 from tests.test_browser import CHROMIUM, INSTALL_HINT, chromium
@@ -46,6 +48,7 @@ def test_a_fault_of_two_requests_is_told_with_both_and_fails_again_on_a_fresh_ta
     assert [line.split("viewers", 1)[1] for line in script.splitlines() if line.startswith("curl")] == \
         ['?limit=1"', '"']
     assert run.token and run.token not in script and run.token not in reproducer.read_text(encoding="utf-8")
+    assert Reproducer.read(reproducer).test == "contract_tests/test_pagination.py::test_documented_defaults"
     fresh = start_mock(module="tests.faulty_target", prefix=["cache_ignores_limit"])
     try:
         again = replay(str(reproducer), fresh.base_url, run.token)
@@ -62,6 +65,25 @@ def test_a_reproducer_that_is_not_one_is_one_line(tmp_path: Path) -> None:
     bad.write_text("{}", encoding="utf-8")
     result = replay(str(bad), None, "")
     assert result.returncode == 4 and result.stderr.count("\n") == 1 and "is not a reproducer" in result.stderr
+
+
+@pytest.mark.parametrize(("finding", "query", "why"), [
+    ("pagination_partition", "page=2&limit=20", "these 1 do not hold what it is judged on"),
+    ("negative:200", "page=-1", "Schemathesis generated the request as one openapi.yaml forbids"),
+    ("pagination_defaults", "", "judged by its test across answers it asks for itself"),
+])
+def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
+        tmp_path: Path, finding: str, query: str, why: str) -> None:
+    """Not "did not show" (exit 0) whatever the target does: one line, exit 4, the test that judges it."""
+    path = tmp_path / "finding.json"
+    path.write_text(Reproducer(finding, "p", (ReplayedRequest("GET", f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/"
+                                                              f"viewers?{query}", VALID),),
+                               "contract_tests/test_pagination.py::test_walks").to_json(), encoding="utf-8")
+    result = replay(str(path), None, "")
+    assert result.returncode == 4 and result.stderr.count("\n") == 1, result.stdout + result.stderr
+    assert f"{finding} cannot be judged by replay" in result.stderr and why in result.stderr
+    assert "run its test again instead: contract-test 'contract_tests/test_pagination.py::test_walks'" in result.stderr
+    assert "did not show" not in result.stdout
 
 
 @pytest.fixture(scope="module")

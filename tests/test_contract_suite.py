@@ -141,7 +141,8 @@ def test_an_untestable_target_is_one_clear_error(live_mock: LiveMock, tmp_path: 
 def test_an_unreachable_target_is_one_clear_error(tmp_path: Path) -> None:
     run = run_suite(None, tmp_path, CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_TOKEN="t",
                     CONTRACT_STREAM_ID=EXAMPLE_STREAM_ID)
-    assert run.returncode == 4 and "cannot reach http://127.0.0.1:9" in run.output
+    assert run.returncode == 4 and "cannot reach http://127.0.0.1:9: connection refused (nothing listens on " \
+        "127.0.0.1:9?)" in run.output and "Errno" not in run.output
 
 
 def test_an_unknown_profile_is_one_clear_error(tmp_path: Path) -> None:

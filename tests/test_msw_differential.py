@@ -185,7 +185,11 @@ def requests(auth: dict[str, str]) -> Iterator[tuple[str, str, dict[str, str]]]:
                   "search=&page=1", "search=a&search=b", "page=0", "page=-1", "page=abc", "page=1.5", "page=%201",
                   "page=+2", "page=", "page=1&page=2", "limit=0", "limit=101", "limit=100", "limit=-5", "limit=1e2",
                   "limit=x&page=y", "page=99999999999999999999999999", "limit=000020", "page=%EF%BC%91",
-                  "unknown=1", "&&page=2&&", "page=2&limit=5&extra", "search=" + "x" * 300]:
+                  "unknown=1", "&&page=2&&", "page=2&limit=5&extra", "search=" + "x" * 300,
+                  # not UTF-8 once percent-decoded: a 400 naming the bytes, not a search for U+FFFD
+                  "search=%ff", "search=%c3", "search=ab%ffcd", "search=%E2%82", "search=%c3%28", "search=%ed%a0%80",
+                  "search=%f0%9f%99", "search=%c0%af", "search=%f4%90%80%80", "page=%ff", "search=%ff&page=0",
+                  "search=%ff&search=a", "search=a&search=%ff", "%ff=1", "search=" + "%ff" * 30]:
         yield "GET", viewers(EXAMPLE_STREAM_ID, query), default
     for stream in ["64d15f9e2e6c8f4d5a999999", ENDED_STREAM_ID, "xyz", "64d15f9e2e6c8f4d5a12345",
                    "64D15F9E2E6C8F4D5A123456", "64d15f9e2e6c8f4d5a1234567", "g4d15f9e2e6c8f4d5a123456", "%20",

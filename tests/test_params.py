@@ -52,3 +52,21 @@ def test_long_values_are_cut_short_in_messages(rules: ParameterRules) -> None:
 def test_unsupported_schemas_are_refused_at_start() -> None:
     with pytest.raises(ValueError, match="beyond these rules"):
         ParameterRules.from_spec([{"name": "tags", "in": "query", "schema": {"type": "array"}}])
+
+
+@pytest.mark.parametrize("query", ["search=%ff", "search=a+b&page=2", "%ff=1&&x", "search=%c3%28&search=%zz"])
+def test_query_pairs_read_as_parse_qsl_does(query: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from mockserver.core.params import query_pairs
+
+    assert query_pairs(query)[0] == parse_qsl(query, keep_blank_values=True)
+
+
+def test_a_value_that_is_not_utf8_is_named_by_its_bytes(rules: ParameterRules) -> None:
+    from mockserver.core.params import query_pairs
+
+    pairs, undecodable = query_pairs("search=x%E2%82&page=%ff&unknown=%ff")
+    assert rules.problems(pairs, GOOD_ID, undecodable) == [
+        "page: must be UTF-8 text once percent-decoded, got '%ff' (%FF is not UTF-8)",
+        "search: must be UTF-8 text once percent-decoded, got 'x%E2%82' (%E2%82 is not UTF-8)"]

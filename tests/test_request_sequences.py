@@ -15,7 +15,7 @@ from contract_tests.registry.sequences import SequenceViolation
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.suite.request_machine import finding_key, run_sequences
 from contract_tests.target.deployment import Target
-from contract_tests.target.sequence_replay import Reproducer, replay, reproducer_of
+from contract_tests.target.sequence_replay import NotReplayable, ReplayedRequest, Reproducer, replay, reproducer_of
 from contract_tests.target.viewers_client import ContractClient
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import LiveMock, start_mock, start_target, stop_mock
@@ -165,6 +165,47 @@ def test_a_schema_finding_replays_as_schemathesis_judged_it(faults: list[str], s
     assert (found is not None and found.check == "schema:Viewer.username") is still_broken, found
 
 
+def _pages(finding: str, *queries: str) -> Reproducer:
+    path = f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers"
+    return Reproducer(finding, "", tuple(ReplayedRequest("GET", f"{path}?{query}", "valid token") for query in queries),
+                      "contract_tests/t.py::t")
+
+
+@pytest.mark.parametrize(("fault", "still_broken"), [("overlapping_pages", True), (None, False)],
+                         ids=["broken", "fixed"])
+def test_a_walk_of_every_page_replays_as_a_partition_judged_again(fault: str | None, still_broken: bool,
+                                                                  tokens: tuple[str, str]) -> None:
+    """The 45 viewers of the example stream at limit 20: pages 1 to 3 hold what pagination_partition judges."""
+    target = start_mock(module="tests.faulty_target", prefix=[fault]) if fault else start_mock()
+    api = client(target, tokens)
+    try:
+        found, answers = replay(_pages("pagination_partition", "page=1&limit=20", "page=2&limit=20",
+                                       "page=3&limit=20"), api, "pagination_partition")
+    finally:
+        api.close()
+        stop_mock(target)
+    assert [answer.status for answer in answers] == [200, 200, 200]
+    assert (found is not None and found.check == "pagination_partition") is still_broken, found
+
+
+@pytest.mark.parametrize(("finding", "queries"), [
+    ("pagination_partition", ("page=2&limit=20",)),  # one page of a walk its test judged: not a walk
+    ("sequence_repeatable", ("page=1&limit=5", "page=2&limit=5")),  # nothing asked twice
+    ("auth_forbidden", ("page=1&limit=5",)),  # no forbidden caller among them
+    ("positive:400", ("page=1&limit=5",)),  # how Schemathesis generated the request is not in it
+    ("search_completeness", ("search=ab",)),  # its test judges answers it asks for itself
+    ("no_such_promise", ("page=1",)),
+])
+def test_a_finding_its_requests_cannot_judge_is_not_replayed_as_fixed(
+        live_mock: LiveMock, tokens: tuple[str, str], finding: str, queries: tuple[str, ...]) -> None:
+    api = client(live_mock, tokens)
+    try:
+        with pytest.raises(NotReplayable, match=finding.split(":")[0]):
+            replay(_pages(finding, *queries), api, finding)
+    finally:
+        api.close()
+
+
 def test_a_seed_decides_the_sequences(live_mock: LiveMock, tokens: tuple[str, str]) -> None:
     """The adapter over Hypothesis' state machine test (request_machine.seeded) still seeds it."""
     api = client(live_mock, tokens)
@@ -189,3 +230,14 @@ def test_known_findings_do_not_stop_the_sequences(fault_target: LiveMock, tokens
         run_sequences(api, exploring(10), known=known)  # the same cause again: counted, not raised
     finally:
         api.close()
+
+
+def test_a_replayed_query_is_sent_byte_for_byte(live_mock: LiveMock, tokens: tuple[str, str]) -> None:
+    """search=%ff goes out as %ff (the mock refuses it, naming the bytes), not re-encoded as U+FFFD's %EF%BF%BD."""
+    api = client(live_mock, tokens)
+    try:
+        found, answers = replay(_pages("search_not_utf8", "search=%ff&limit=100"), api)
+    finally:
+        api.close()
+    assert found is None and answers[0].url.endswith("?search=%ff&limit=100"), answers[0].url
+    assert answers[0].status == 400 and "%FF is not UTF-8" in answers[0].text

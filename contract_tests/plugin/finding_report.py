@@ -37,7 +37,7 @@ def record_of(test: str, violation: ContractViolation, log: RequestLog | None, t
         exchanges = with_sources(exchanges, log.source_of)
     told = SequenceViolation(violation.check, violation.problem, received=violation.received,
                              expected=violation.expected, sequence=exchanges) if exchanges else violation
-    reproducer = reproducer_of(told, target) if target is not None and exchanges else None
+    reproducer = reproducer_of(told, target, rerun_name(test)) if target is not None and exchanges else None
     return {"test": test, "name": violation.check, "problem": violation.problem, "received": violation.received,
             "expected": violation.expected, "status": violation.exchange.status if violation.exchange else None,
             "response": violation.exchange.summary(300) if violation.exchange else "",
@@ -143,14 +143,14 @@ def finding_views(found: Iterable[Cause], folder: Path) -> list[FindingView]:
         first = cause.first
         path = write_reproducer(cause, folder)
         replay = f"contract-test --contract-replay {path}" if path is not None else (
-            f"contract-test '{_rerunnable(cause.tests[0])}'")
+            f"contract-test '{rerun_name(cause.tests[0])}'")
         views.append(FindingView(cause.name, str(first["problem"]), str(first["received"]), str(first["expected"]),
                                  str(first["response"]), cause.requests, tuple(cause.tests), tuple(first["curl"]),
                                  replay, str(first["text"])))
     return views
 
 
-def _rerunnable(test: str) -> str:
+def rerun_name(test: str) -> str:
     """The name that re-runs a test: a Schemathesis subtest by its test (the same seed gives the same cases)."""
     return test.split(" (Schemathesis subtest)")[0].split(" [")[0]
 

@@ -2,7 +2,9 @@
 
 The target is the one the CONTRACT_* variables (or the equal options) name, else a freshly started bundled
 mock; no preflight is sent, so the target sees the reproducer's requests alone. Exit 1 when the finding
-shows again, 0 when the requests now keep the contract, 4 when the file or the target cannot be used.
+shows again, 0 when the requests now keep the contract, 4 when the file or the target cannot be used, or the
+finding cannot be judged from its requests' answers (a promise its test judges across answers it asks for
+itself): then the line names the test to run again instead.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import TextIO
 from contract_tests.plugin.suite_settings import SuiteSettingsError, read_settings
 from contract_tests.target.bundled_mock import BundledMock
 from contract_tests.target.deployment import VARIABLES, TargetError
-from contract_tests.target.sequence_replay import Reproducer, replay
+from contract_tests.target.sequence_replay import NotReplayable, Reproducer, replay, replay_problem
 from contract_tests.target.viewers_client import ContractClient, target_secrets
 
 REPLAY_OPTION = "--contract-replay"
@@ -54,6 +56,9 @@ def main_replay(arguments: Sequence[str], out: TextIO | None = None) -> int:
     except (ValueError, SuiteSettingsError) as error:
         print(f"contract-test: {error}", file=sys.stderr)
         return 4
+    problem = replay_problem(reproducer.finding)
+    if problem is not None:
+        return _not_replayable(reproducer, problem)
     mock = None
     try:
         if settings.target is None:
@@ -65,6 +70,8 @@ def main_replay(arguments: Sequence[str], out: TextIO | None = None) -> int:
             found, answers = replay(reproducer, client, reproducer.finding)
         finally:
             client.close()
+    except NotReplayable as error:
+        return _not_replayable(reproducer, str(error))
     except (TargetError, ValueError) as error:
         print(f"contract-test: {error}", file=sys.stderr)
         return 4
@@ -81,3 +88,10 @@ def main_replay(arguments: Sequence[str], out: TextIO | None = None) -> int:
     write(f"{reproducer.finding} did not show: the requests kept the contract (fixed, or the target's state differs "
           "from a fresh one's)\n")
     return 0
+
+
+def _not_replayable(reproducer: Reproducer, problem: str) -> int:
+    test = f"contract-test '{reproducer.test}'" if reproducer.test else "the test the report names beside it"
+    print(f"contract-test: {reproducer.finding} cannot be judged by replay ({problem}): not judged, neither fixed nor "
+          f"broken; run its test again instead: {test}", file=sys.stderr)
+    return 4

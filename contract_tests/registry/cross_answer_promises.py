@@ -40,6 +40,8 @@ PROMISES: dict[str, str] = {
     "search_completeness": "A viewer's own name, surname or username, in any case, finds it.",
     "search_literal": "Regular-expression and SQL metacharacters are plain characters.",
     "search_long_term": "A very long search term is answered, never with a 5xx.",
+    "search_not_utf8": "A search term that is not UTF-8 once percent-decoded (%ff) is refused with 400 in the error "
+                       "envelope, or searched as read, each bad byte U+FFFD.",
     "search_totals": "Walking a search's pages, at limits chosen from its total, yields totalItems viewers, each "
                      "once (churn aside).",
     "success_envelope": "A valid request for a live stream is answered with 200.",

@@ -72,6 +72,9 @@ READINGS: tuple[Reading, ...] = (
     Reading("path-normalisation", "a path a client normalises (`/live-stream/../viewers`)",
             "any 4xx in any format: it is not the documented path", "404"),
     Reading("long-term", "a very long search term", "200, 400 or 414", "200"),
+    Reading("search-not-utf8", "a `search` that is not UTF-8 once percent-decoded (`%ff`, `%c3` alone)",
+            "400 in the error envelope, or 200 searched as read with each bad byte U+FFFD (so only viewers whose "
+            "names hold U+FFFD match)", "400 naming the parameter and the bytes (`%FF is not UTF-8`)"),
     Reading("live-audience", "a live audience",
             "totals and pages may move between requests by what joins and leaves; `participantAudienceTotal` never "
             "shrinks", "joins and leaves on the live streams"),
@@ -161,6 +164,7 @@ PROVENANCE: dict[str, Provenance] = {
     "search_completeness": reading("search-substring", "search: \"İzleyici araması (name, surname, username)\""),
     "search_literal": reading("search-substring", "search?string"),
     "search_long_term": reading("long-term", "search?string"),
+    "search_not_utf8": reading("search-not-utf8", "search?string: a string, of a query in no stated encoding"),
     "search_totals": stated("totalItems: the number of viewers the query matched"),
     "success_envelope": stated(f"{_EXAMPLE}: 200"),
     "target_answers": stated("the endpoint answers"),

@@ -225,6 +225,39 @@ def walk_partitions(steps: Sequence[Step]) -> SequenceViolation | None:
 
 
 SEQUENCE_CHECKS = (caller_refused, repeat_agrees, history_independent, walk_partitions)
+# What those checks can find: any other name is not judged from a sequence's answers.
+SEQUENCE_FINDINGS = frozenset({*CALLER_PROMISE.values(), *SEQUENCE_PROMISES, "pagination_partition"})
+
+
+def holds_what_judges(steps: Sequence[Step], finding: str) -> bool:
+    """Whether the steps hold what the check of `finding` (one of SEQUENCE_FINDINGS) judges: a request of the
+    caller it is about, a request asked twice, two pages of one query, every page of one query at one limit.
+    Where they do not, an answer that kept the promise says nothing about it."""
+    if finding in CALLER_PROMISE.values():
+        return any(CALLER_PROMISE.get(step.caller) == finding for step in steps)
+    if finding == "sequence_repeatable":
+        keys = [step.key for step in steps]
+        return len(set(keys)) < len(keys)
+    if finding == "sequence_history_independent":
+        paged = [step for step in steps if positions(step)]
+        return any(a.query[2] == b.query[2] and a.key != b.key for i, a in enumerate(paged) for b in paged[i + 1:])
+    if finding == "pagination_partition":
+        return any(_walked(steps, step) for step in steps)
+    return False
+
+
+def _walked(steps: Sequence[Step], newest: Step) -> bool:
+    """Whether the steps hold every page of the newest step's query at its limit (its totalPages, two or more)."""
+    data = page_data(newest.exchange)
+    if data is None or newest.caller != VALID:
+        return False
+    limit, total_pages = data["pagination"].get("itemsPerPage"), data["pagination"].get("totalPages")
+    if not isinstance(total_pages, int) or total_pages < 2:
+        return False
+    pages = {(page_data(step.exchange) or {}).get("pagination", {}).get("currentPage") for step in steps
+             if step.caller == VALID and step.query[2] == newest.query[2] and page_data(step.exchange) is not None
+             and (page_data(step.exchange) or {})["pagination"].get("itemsPerPage") == limit}
+    return set(range(1, total_pages + 1)) <= pages
 
 
 def judge(steps: Sequence[Step], finding: str | None = None) -> SequenceViolation | None:

@@ -33,15 +33,15 @@ def _details(exchange: Exchange) -> Any:
 
 def _unreachable(target: Target, error: ContractViolation, timeout_s: float) -> str:
     text = error.received
-    if "Timeout" in text:
-        return (f"{target.base_url} did not answer within CONTRACT_TIMEOUT={timeout_s:g} s, twice ({text}): raise "
-                "the timeout, or check the URL")
-    if "SSL" in text or "TLS" in text or "record layer" in text:
+    if text.startswith("timed out"):
+        return (f"{target.base_url} did not answer within CONTRACT_TIMEOUT={timeout_s:g} s, twice "
+                f"({text.removeprefix('timed out: ')}): raise the timeout, or check the URL")
+    if text.startswith("the TLS handshake failed"):
         plain = "http://" + target.base_url.removeprefix("https://")
         try:
             httpx.get(plain, timeout=5.0)
         except httpx.HTTPError:
-            return f"cannot reach {target.base_url}: the TLS handshake failed ({text})"
+            return f"cannot reach {target.base_url}: {text}"
         return (f"CONTRACT_BASE_URL is {target.base_url}, but that port speaks plain HTTP, not HTTPS: "
                 f"use {plain}")
     return f"cannot reach {target.base_url}: {text}"

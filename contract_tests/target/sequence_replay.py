@@ -12,8 +12,9 @@ import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
+from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.documented_rules import load_spec
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_names import is_schemathesis_name
@@ -23,9 +24,11 @@ from contract_tests.registry.sequences import (
     ANONYMOUS,
     FORBIDDEN,
     GARBAGE,
+    SEQUENCE_FINDINGS,
     VALID,
     SequenceViolation,
     Step,
+    holds_what_judges,
     judge,
     with_sources,
 )
@@ -44,21 +47,27 @@ class ReplayedRequest:
     caller: str  # VALID, FORBIDDEN, ANONYMOUS, or the Authorization header sent (no secret of the target's)
 
 
+class NotReplayable(ValueError):
+    """A finding that the answers to its requests alone cannot judge: its test must be run again."""
+
+
 @dataclass(frozen=True)
 class Reproducer:
     finding: str  # the check or promise the requests broke
     problem: str
     requests: tuple[ReplayedRequest, ...]
+    test: str = ""  # the test that met it, as the report names it ("" when not known)
 
     def to_json(self) -> str:
-        return json.dumps({"finding": self.finding, "problem": self.problem,
+        return json.dumps({"finding": self.finding, "problem": self.problem, "test": self.test,
                            "requests": [asdict(request) for request in self.requests]}, indent=2, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Reproducer:
         raw = json.loads(text)
         return cls(str(raw["finding"]), str(raw.get("problem", "")),
-                   tuple(ReplayedRequest(str(r["method"]), str(r["path"]), str(r["caller"])) for r in raw["requests"]))
+                   tuple(ReplayedRequest(str(r["method"]), str(r["path"]), str(r["caller"])) for r in raw["requests"]),
+                   str(raw.get("test", "")))
 
     @classmethod
     def read(cls, path: Path) -> Reproducer:
@@ -97,7 +106,7 @@ def caller_of(exchange: Exchange, target: Target) -> str:
     return header
 
 
-def reproducer_of(violation: ContractViolation, target: Target) -> Reproducer | None:
+def reproducer_of(violation: ContractViolation, target: Target, test: str = "") -> Reproducer | None:
     """The requests of a finding (all of a sequence, or the one request of a single answer)."""
     exchanges: Sequence[Exchange] = (violation.sequence if isinstance(violation, SequenceViolation)
                                      else [violation.exchange] if violation.exchange is not None else [])
@@ -108,13 +117,33 @@ def reproducer_of(violation: ContractViolation, target: Target) -> Reproducer | 
         parts = urlsplit(exchange.url)
         requests.append(ReplayedRequest(exchange.method, parts.path + (f"?{parts.query}" if parts.query else ""),
                                         caller_of(exchange, target)))
-    return Reproducer(violation.check, violation.problem, tuple(requests))
+    return Reproducer(violation.check, violation.problem, tuple(requests), test)
+
+
+def replay_problem(finding: str) -> str | None:
+    """Why a replay of this finding's requests cannot judge it, or None when it can: a registry check and what
+    Schemathesis judges of an answer are judged again on each answer, a promise across requests on them all."""
+    if finding in CHECKS or finding in SEQUENCE_FINDINGS:
+        return None
+    if finding.startswith(("positive:", "negative:")) and is_schemathesis_name(finding):
+        allows = "allows" if finding.startswith("positive:") else "forbids"
+        return (f"{finding} says Schemathesis generated the request as one openapi.yaml {allows}, which a replay "
+                "of the request does not know")
+    if is_schemathesis_name(finding):
+        return None
+    if finding in PROMISES:
+        return f"{finding} is judged by its test across answers it asks for itself, not from one request's answer"
+    return f"{finding} is not a check or promise this suite judges"
 
 
 def replay(reproducer: Reproducer, api: ContractClient,
            finding: str | None = None) -> tuple[ContractViolation | None, list[Exchange]]:
     """Send the requests in order and judge each answer: the first broken promise (the first of `finding`'s
-    when given) and the answers up to it; None and every answer when all held."""
+    when given) and the answers up to it; None and every answer when all held. NotReplayable when the finding
+    cannot be judged from these requests' answers (before any is sent, or once the answers show it)."""
+    problem = replay_problem(finding) if finding is not None else None
+    if problem is not None:
+        raise NotReplayable(problem)
     steps: list[Step] = []
     target = api.target
     for request in reproducer.requests:
@@ -127,9 +156,8 @@ def replay(reproducer: Reproducer, api: ContractClient,
             headers = api.auth(target.forbidden_token)
         elif request.caller != ANONYMOUS:
             headers = {"Authorization": request.caller}
-        path, _, query = request.path.partition("?")
-        exchange = api.request(request.method, path, params=dict(parse_qsl(query, keep_blank_values=True)),
-                               headers=headers, checked=False)
+        # the query as it was sent, byte for byte: read into params, `search=%ff` would go out as %EF%BF%BD
+        exchange = api.request(request.method, request.path, headers=headers, checked=False)
         steps.append(Step(exchange, request.caller if request.caller in (VALID, FORBIDDEN, ANONYMOUS) else
                           _caller_class(request.caller)))
         found: ContractViolation | None = None
@@ -146,6 +174,9 @@ def replay(reproducer: Reproducer, api: ContractClient,
             found = violation
         if found is not None:
             return found, [step.exchange for step in steps]
+    if finding in SEQUENCE_FINDINGS and not holds_what_judges(steps, finding):
+        raise NotReplayable(f"{finding} is judged across requests, and these {len(steps)} do not hold what it is "
+                            "judged on (a caller it is about, a request asked twice, every page of a walk)")
     return None, [step.exchange for step in steps]
 
 
@@ -171,8 +202,11 @@ def minimized(reproducer: Reproducer, api: ContractClient,
               most_trials: int = 60) -> tuple[Reproducer, ContractViolation, list[Exchange]] | None:
     """The shortest sequence found by dropping one request at a time while its replay, twice over, still breaks
     the same promise, with that replay's violation and answers; None when the whole sequence no longer fails when
-    replayed (the fault comes and goes)."""
-    found, answers = replay(reproducer, api, reproducer.finding)
+    replayed (the fault comes and goes) or cannot be judged from its requests."""
+    try:
+        found, answers = replay(reproducer, api, reproducer.finding)
+    except NotReplayable:
+        return None
     if found is None:
         return None
     best = (reproducer, found, answers)
@@ -185,9 +219,12 @@ def minimized(reproducer: Reproducer, api: ContractClient,
             trials += 1
             # Twice: the second replay follows the candidate's own requests, not what an earlier trial left in
             # the target's state (a setting kept from the previous request would pass any candidate).
-            found, answers = replay(candidate, api, reproducer.finding)
-            if found is not None:
+            try:
                 found, answers = replay(candidate, api, reproducer.finding)
+                if found is not None:
+                    found, answers = replay(candidate, api, reproducer.finding)
+            except NotReplayable:  # without the dropped request, what the finding is judged on is gone
+                found = None
             if found is not None:
                 best, changed = (candidate, found, answers), True
                 break

@@ -17,6 +17,7 @@ from contract_tests.target.deployment import DEFAULT_TIMEOUT_S, Target, expiry_p
 from contract_tests.target.pacing import OutOfTime, Pacer
 from contract_tests.target.request_log import RequestLog
 from contract_tests.target.sessions import paced_httpx
+from contract_tests.target.transport_words import transport_words
 
 CONCURRENT_REQUESTS = 6  # at most this many requests in flight, where their order does not matter
 Result = TypeVar("Result")
@@ -60,10 +61,12 @@ class ContractClient:
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, checked: bool = True) -> Exchange:
         try:
-            response = paced_httpx(self.pacer, self._client, method, path, params=dict(params or {}),
+            # without params, a query in the path is sent as it is (httpx would drop it for an empty dict)
+            response = paced_httpx(self.pacer, self._client, method, path, params=dict(params) if params else None,
                                    headers=dict(headers or {}))
         except httpx.TransportError as error:
-            raise ContractViolation("target_answers", f"{method} {path} got no answer, twice", received=repr(error),
+            raise ContractViolation("target_answers", f"{method} {path} got no answer, twice",
+                                    received=transport_words(error, self._client.base_url),
                                     expected="an answer within the timeout (CONTRACT_TIMEOUT)") from None
         exchange = Exchange.of(method, str(response.request.url), dict(response.request.headers),
                                response.status_code, dict(response.headers), response.content, self.secrets)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _SHOWN_CHARACTERS = 40
@@ -40,6 +41,34 @@ def _compile_pattern(pattern: str) -> re.Pattern[str]:
     if pattern.endswith("$") and not pattern.endswith("\\$"):
         pattern = pattern[:-1] + r"\Z"
     return re.compile(pattern)
+
+
+def _percent_decoded(text: str) -> tuple[str, str | None]:
+    """A query name or value percent-decoded as UTF-8 (`+` a space), and the first bytes that are not UTF-8,
+    percent-encoded (%FF), or None: what parse_qsl reads, each bad byte U+FFFD, and what it read so."""
+    raw = unquote_to_bytes(text.replace("+", " "))
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return raw.decode("utf-8", "replace"), "".join(f"%{byte:02X}" for byte in raw[error.start:error.end])
+
+
+def query_pairs(query_string: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """A query string's (name, value) pairs, as parse_qsl(keep_blank_values=True) reads them, and the problem of
+    each parameter one of whose values is not UTF-8 once percent-decoded (its bytes named, not read as U+FFFD)."""
+    pairs: list[tuple[str, str]] = []
+    undecodable: dict[str, str] = {}
+    for piece in query_string.split("&"):
+        if not piece:
+            continue
+        raw_name, _, raw_value = piece.partition("=")
+        name, _ = _percent_decoded(raw_name)
+        value, bad = _percent_decoded(raw_value)
+        pairs.append((name, value))
+        if bad is not None:
+            undecodable.setdefault(name, f"{name}: must be UTF-8 text once percent-decoded, got {shown(raw_value)} "
+                                         f"({bad} is not UTF-8)")
+    return pairs, undecodable
 
 
 @dataclass(frozen=True)
@@ -113,12 +142,16 @@ class ParameterRules:
     def from_spec(cls, parameters: Iterable[Mapping[str, Any]]) -> ParameterRules:
         return cls(tuple(ParameterRule.from_spec(p) for p in parameters if p["in"] in {"query", "path"}))
 
-    def problems(self, query: Iterable[tuple[str, str]], path: Mapping[str, str]) -> list[str]:
-        """Every bad parameter of a request, one message each, in the spec's order."""
+    def problems(self, query: Iterable[tuple[str, str]], path: Mapping[str, str],
+                 undecodable: Mapping[str, str] | None = None) -> list[str]:
+        """Every bad parameter of a request, one message each, in the spec's order; a query parameter in
+        `undecodable` (see query_pairs) by that problem."""
         received: dict[tuple[str, str], list[str]] = {}
         for name, value in query:
             received.setdefault(("query", name), []).append(value)
         for name, value in path.items():
             received[("path", name)] = [value]
-        found = (rule.problem(received.get((rule.location, rule.name), [])) for rule in self.rules)
+        bad = undecodable or {}
+        found = (bad[rule.name] if rule.location == "query" and rule.name in bad else
+                 rule.problem(received.get((rule.location, rule.name), [])) for rule in self.rules)
         return [problem for problem in found if problem is not None]

@@ -6,7 +6,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
 
 import yaml
 from connexion import AsyncApp
@@ -18,7 +17,7 @@ from mockserver.core.auth import TokenVerifier
 from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_LARGE_AUDIENCE, DataSet, default_dataset
 from mockserver.core.fixtures import load_fixtures
 from mockserver.core.live import LiveData
-from mockserver.core.params import ParameterRules, ValidationFailed
+from mockserver.core.params import ParameterRules, ValidationFailed, query_pairs
 from mockserver.settings import LOCAL_ORIGINS, Settings, clock_of
 from mockserver.web.connexion_tuning import decorate_handlers_once, middlewares
 from mockserver.web.errors import HANDLED, envelope_for
@@ -61,8 +60,8 @@ class SpecParameterValidator:
         self._rules = cached[1]
 
     def validate(self, scope: Scope) -> None:
-        query = parse_qsl(scope.get("query_string", b"").decode("utf-8", "replace"), keep_blank_values=True)
-        problems = self._rules.problems(query, scope.get("path_params", {}))
+        query, undecodable = query_pairs(scope.get("query_string", b"").decode("utf-8", "replace"))
+        problems = self._rules.problems(query, scope.get("path_params", {}), undecodable)
         if problems:
             raise ValidationFailed(problems)
 

@@ -52,31 +52,70 @@ function instant(clock: string | number | Date | undefined, now: number): number
   return ms;
 }
 
+/** The first bytes that are not UTF-8 (the maximal subpart, as Python's decoder and TextDecoder mark it), as
+ * [start, end), or null. */
+function firstInvalidUtf8(bytes: number[]): [number, number] | null {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i] as number;
+    const [count, low, high] =
+      lead < 0x80 ? [0, 0, 0] : lead >= 0xc2 && lead <= 0xdf ? [1, 0x80, 0xbf] : lead === 0xe0 ? [2, 0xa0, 0xbf]
+        : lead === 0xed ? [2, 0x80, 0x9f] : lead >= 0xe1 && lead <= 0xef ? [2, 0x80, 0xbf]
+          : lead === 0xf0 ? [3, 0x90, 0xbf] : lead >= 0xf1 && lead <= 0xf3 ? [3, 0x80, 0xbf]
+            : lead === 0xf4 ? [3, 0x80, 0x8f] : [-1, 0, 0];
+    if (count < 0) return [i, i + 1];
+    let next = i + 1;
+    for (let k = 0; k < count; k++, next++) {
+      const byte = bytes[next];
+      const [min, max] = k === 0 ? [low, high] : [0x80, 0xbf];
+      if (byte === undefined || byte < min || byte > max) return [i, Math.max(next, i + 1)];
+    }
+    i = next;
+  }
+  return null;
+}
+
+/** A query name or value percent-decoded as UTF-8 (`+` a space), each bad byte U+FFFD, and the first bytes that
+ * are not UTF-8, percent-encoded (%FF), or null. */
+function percentDecoded(text: string): [string, string | null] {
+  const plain = text.replaceAll("+", " ");
+  if (!plain.includes("%")) return [plain, null];
+  const bytes: number[] = [];
+  for (let i = 0; i < plain.length; i++) {
+    const code = plain.charCodeAt(i);
+    const hex = plain.slice(i + 1, i + 3);
+    if (code === 0x25 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...new TextEncoder().encode(plain[i] as string));
+    }
+  }
+  const invalid = firstInvalidUtf8(bytes);
+  const bad = invalid === null ? null
+    : bytes.slice(...invalid).map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+  return [new TextDecoder().decode(new Uint8Array(bytes)), bad];
+}
+
 /** Python's parse_qsl(query, keep_blank_values=True) of a raw query string (UTF-8, invalid bytes replaced). */
 export function parseQuery(query: string): [string, string][] {
-  const decode = (text: string): string => {
-    const plain = text.replaceAll("+", " ");
-    if (!plain.includes("%")) return plain;
-    const bytes: number[] = [];
-    for (let i = 0; i < plain.length; i++) {
-      const code = plain.charCodeAt(i);
-      const hex = plain.slice(i + 1, i + 3);
-      if (code === 0x25 && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(...new TextEncoder().encode(plain[i] as string));
-      }
-    }
-    return new TextDecoder().decode(new Uint8Array(bytes));
-  };
+  return parseQueryStrictly(query).query;
+}
+
+/** The pairs parseQuery reads, and, for each name one of whose values is not UTF-8 once percent-decoded, that
+ * value as sent and its first bytes that are not (mockserver.core.params.query_pairs). */
+export function parseQueryStrictly(query: string): Pick<Received, "query" | "undecodable"> {
   const pairs: [string, string][] = [];
+  const undecodable: [string, string, string][] = [];
   for (const piece of query.split("&")) {
     if (!piece) continue;
     const equals = piece.indexOf("=");
-    pairs.push(equals < 0 ? [decode(piece), ""] : [decode(piece.slice(0, equals)), decode(piece.slice(equals + 1))]);
+    const [name] = percentDecoded(equals < 0 ? piece : piece.slice(0, equals));
+    const rawValue = equals < 0 ? "" : piece.slice(equals + 1);
+    const [value, bad] = percentDecoded(rawValue);
+    pairs.push([name, value]);
+    if (bad !== null && !undecodable.some(([known]) => known === name)) undecodable.push([name, rawValue, bad]);
   }
-  return pairs;
+  return { query: pairs, undecodable };
 }
 
 export class ViewersApi {
@@ -174,7 +213,7 @@ export class ViewersApi {
 
   private async viewersPage(request: Request, method: string, url: URL, streamId: string, scenario: Scenario): Promise<Response> {
     const userId = await this.verifier.userId(request.headers.get("authorization"));
-    const received: Received = { query: parseQuery(url.search.slice(1)), path: { id: streamId } };
+    const received: Received = { ...parseQueryStrictly(url.search.slice(1)), path: { id: streamId } };
     const problems = this.rules.problems(received);
     if (problems.length) throw new HttpError(400, problems);
     const value = (name: string): string | undefined => ParameterRules.first(received, name);

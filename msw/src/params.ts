@@ -10,7 +10,13 @@ interface Rule {
   pattern: RegExp | null;
 }
 
-export type Received = { query: [string, string][]; path: Record<string, string> };
+/** The query's pairs, the path's parameters, and each query parameter with a value that is not UTF-8 once
+ * percent-decoded: [name, the value as sent, its first bytes that are not UTF-8]. */
+export type Received = {
+  query: [string, string][];
+  path: Record<string, string>;
+  undecodable?: [string, string, string][];
+};
 
 export class ParameterRules {
   private readonly rules: Rule[];
@@ -32,7 +38,11 @@ export class ParameterRules {
     for (const [name, value] of Object.entries(received.path)) values.set(`path:${name}`, [value]);
     const found: string[] = [];
     for (const rule of this.rules) {
-      const problem = this.problem(rule, values.get(`${rule.parameter.in}:${rule.parameter.name}`) ?? []);
+      const { name } = rule.parameter;
+      const bad = rule.parameter.in === "query" ? received.undecodable?.find(([known]) => known === name) : undefined;
+      const problem = bad !== undefined
+        ? `${name}: must be UTF-8 text once percent-decoded, got ${this.text.shown(bad[1])} (${bad[2]} is not UTF-8)`
+        : this.problem(rule, values.get(`${rule.parameter.in}:${name}`) ?? []);
       if (problem !== null) found.push(problem);
     }
     return found;
