@@ -19,24 +19,25 @@ from mockserver.core.auth import mint_token
 from mockserver.core.dataset import DEFAULT_USER_ID, FORBIDDEN_USER_ID
 from mockserver.settings import DEFAULT_SPEC_PATH, DEVELOPMENT_SECRET, Settings
 from mockserver.web.app import create_app, load_spec
+from tests.process_starters import starters_by_module, starts_a_process
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS_DIR = REPO / "tests"
 VIEWERS = "/api/v1/live-stream/{}/viewers"
 
 
-# Fixtures that start a process (the mock, a faulty twin, the proxy): a test that asks for one is marked slow, so
-# that `./dev test --quick` leaves it out (every test, slow or not, runs in `./dev test` and CI). The shipped
-# suite (contract_tests/) starts the bundled mock as a process too: slow alike.
-PROCESS_FIXTURES = frozenset({"live_mock", "pinned_mock", "faulty_mock", "faulty_target", "mock_and_proxy",
-                              "moving_audience", "recordings", "mock", "staging", "installed", "installed_mock"})
+# A test that starts a process (the mock, a target, a suite run, an install, a browser), through its own code
+# or a fixture's, is marked slow, so that `./dev test --quick` leaves it out (every test, slow or not, runs in
+# `./dev test` and CI). The shipped suite (contract_tests/) starts the bundled mock as a process too: slow alike.
 SHIPPED_SUITE_DIR = REPO / "contract_tests"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    starters = starters_by_module(sorted(TESTS_DIR.glob("*.py")))
     for item in items:
-        starts_a_process = PROCESS_FIXTURES & set(getattr(item, "fixturenames", ()))
-        if (item.path.is_relative_to(TESTS_DIR) and starts_a_process) or item.path.is_relative_to(SHIPPED_SUITE_DIR):
+        function = getattr(getattr(item, "function", None), "__name__", "")
+        if item.path.is_relative_to(SHIPPED_SUITE_DIR) or (item.path.is_relative_to(TESTS_DIR) and starts_a_process(
+                item.path.stem, function, getattr(item, "fixturenames", ()), starters)):
             item.add_marker(pytest.mark.slow)
 
 
