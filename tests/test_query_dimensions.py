@@ -3,7 +3,6 @@ pages sampled deep in a query, and the slice each sampled page must be."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -15,18 +14,13 @@ from contract_tests.registry.query_dimensions import (
     page_slice_violation,
     served_terms,
 )
-
-URL = "http://127.0.0.1:1/api/v1/live-stream/64d15f9e2e6c8f4d5a123456/viewers"
+from tests.test_contract_churn import page
 
 
 def served_page(ids: list[str], total: int, number: int, limit: int) -> Exchange:
-    pages = -(-total // limit)
-    body = {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-01-01T00:00:00Z",
-            "data": {"list": [{"_id": i} for i in ids], "participantAudienceTotal": total,
-                     "pagination": {"currentPage": number, "totalPages": pages, "totalItems": total,
-                                    "itemsPerPage": limit, "hasNextPage": number < pages, "hasPrevPage": number > 1}}}
-    return Exchange.of("GET", f"{URL}?page={number}&limit={limit}", {}, 200, {"content-type": "application/json"},
-                       json.dumps(body).encode())
+    """A page of the query whose whole audience is its total (the churn tests' page, nothing moving)."""
+    exchange: Exchange = page(ids, total, total, number, limit)
+    return exchange
 
 
 def viewer(name: str, surname: str, username: str) -> dict[str, Any]:
