@@ -28,8 +28,9 @@ ADAPTERS = {
 }
 # Names public in spelling that their library does not document: reached like private ones.
 UNDOCUMENTED = {"hypothesis.stateful.get_state_machine_test"}
-# Documented, public methods of named tuples despite their underscore.
-PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
+# Documented, public names despite their underscore: the methods of named tuples, and os._exit.
+PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults",
+                             "_exit"}
 
 
 @dataclass(frozen=True)
