@@ -204,22 +204,6 @@ def requested_numbers(exchange: Exchange) -> tuple[NumberReading, NumberReading]
             read_number(exchange.query.get("limit"), default=rules.default_limit, maximum=rules.max_limit))
 
 
-@contract_check("A page or limit out of range, fractional or not a number is refused with 400, or served as a "
-                "reading gives it (clamped, truncated, the default), never as asked.")
-def rejects_invalid_input(exchange: Exchange) -> None:
-    # Registered before pagination_echo: a value out of range served as asked breaks both, and is named by its
-    # cause wherever it is met (a test of one bad query, Schemathesis' negative mode, a request sequence).
-    data = page_data(exchange)
-    if data is None:
-        return
-    for name, reading, key in zip(("page", "limit"), requested_numbers(exchange), ("currentPage", "itemsPerPage"),
-                                  strict=True):
-        if reading.refusable and not echoes(data["pagination"].get(key), reading):
-            fail("rejects_invalid_input", f"{name}={exchange.query.get(name)!r} is served as asked", exchange,
-                 received=f"HTTP {exchange.status} with {key}={data['pagination'].get(key)!r}",
-                 expected=f"HTTP 400, or {key} one of {sorted(reading.values)}")
-
-
 @contract_check("currentPage and itemsPerPage are the page and limit asked for (or their defaults), or what a "
                 "reading of an out-of-range or otherwise spelled value gives.")
 def pagination_echo(exchange: Exchange) -> None:
@@ -232,6 +216,20 @@ def pagination_echo(exchange: Exchange) -> None:
         fail("pagination_echo", "the page description does not echo the request", exchange,
              received=f"currentPage={pagination.get('currentPage')!r}, itemsPerPage={pagination.get('itemsPerPage')!r}",
              expected=f"currentPage in {sorted(page.values)}, itemsPerPage in {sorted(limit.values)}")
+
+
+@contract_check("A page or limit out of range, fractional or not a number is refused with 400, or served as a "
+                "reading gives it (clamped, truncated, the default), never as asked.")
+def rejects_invalid_input(exchange: Exchange) -> None:
+    data = page_data(exchange)
+    if data is None:
+        return
+    for name, reading, key in zip(("page", "limit"), requested_numbers(exchange), ("currentPage", "itemsPerPage"),
+                                  strict=True):
+        if reading.refusable and not echoes(data["pagination"].get(key), reading):
+            fail("rejects_invalid_input", f"{name}={exchange.query.get(name)!r} is served as asked", exchange,
+                 received=f"HTTP {exchange.status} with {key}={data['pagination'].get(key)!r}",
+                 expected=f"HTTP 400, or {key} one of {sorted(reading.values)}")
 
 
 @dataclass(frozen=True)
