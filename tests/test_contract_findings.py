@@ -106,10 +106,31 @@ def test_one_root_cause_on_many_requests_is_one_finding(crashing_run: tuple[Suit
     run, _ = crashing_run
     assert run.returncode == 1, run.output[-3000:]
     rows = findings_table(run.report)
-    assert [row[0] for row in rows] == ["no_server_error"], run.report[:4000]
+    assert [(row[0], row[3]) for row in rows] == [("no_server_error", "page: deep (over 1000)")], run.report[:4000]
     requests, tests = int(rows[0][1]), int(rows[0][2])
     assert tests >= 2 and requests >= tests
     assert run.output.count("contract finding: ") == 1
+
+
+def test_two_causes_of_one_status_are_two_findings(tmp_path: Path) -> None:
+    """A 500 on deep pages and a 500 on search terms with metacharacters read alike ("HTTP 500"): the kinds
+    of request that showed them tell them apart, each with its own reproducer, which replays as still broken."""
+    target = start_mock(module="tests.faulty_target", prefix=["crashes_on_big_pages_and_metacharacters"])
+    try:
+        run = run_suite(target.base_url, tmp_path, "-k", f"{SELECTION[1]} or test_metacharacters_are_plain_characters")
+        assert run.returncode == 1, run.output[-3000:]
+        rows = findings_table(run.report)
+        assert sorted((row[0], row[3]) for row in rows) == [
+            ("no_server_error", "page: deep (over 1000)"), ("no_server_error", "search: regex or SQL metacharacters")
+        ], run.report[:5000]
+        assert run.output.count("contract finding: no_server_error") == 2
+        reproducers = sorted((tmp_path / "findings").glob("no_server_error-*.json"))
+        assert len(reproducers) == 2
+        for reproducer in reproducers:
+            again = replay(str(reproducer), target.base_url, run.token or "")
+            assert again.returncode == 1 and "STILL BROKEN: [no_server_error]" in again.stdout, again.stdout
+    finally:
+        stop_mock(target)
 
 
 def test_the_summary_says_what_was_tried(crashing_run: tuple[SuiteRun, Path]) -> None:

@@ -3,8 +3,10 @@
 Each generated case is sent and its answer held to Schemathesis' checks, against openapi.yaml with the
 registry's readings applied (judged_spec.py), and to every check of the registry; each failure becomes one
 ContractViolation named as finding_names.py says, with the request's curl line. One run reports all it found,
-the first example of each distinct finding. The fast profile explores from a fixed seed (the same requests on
-every run); the deep profile from the run's seed.
+the first example of each distinct finding (name and shape), and of a finding told by a status alone (a 500)
+also the first on each parameter class no earlier example had: a 500 on searches after one on deep pages is
+another cause, which the report tells apart by the kind of request (registry/request_kinds.py). The fast
+profile explores from a fixed seed (the same requests on every run); the deep profile from the run's seed.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from schemathesis.core.failures import Failure
 
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
+from contract_tests.registry.finding_groups import shape_of
 from contract_tests.registry.finding_names import schemathesis_name
 from contract_tests.registry.judged_spec import response_schema
+from contract_tests.registry.request_kinds import Signature, told_by_status
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.registry.schemathesis_checks import exchange_of
 from contract_tests.registry.violations import ContractViolation
@@ -84,10 +88,11 @@ def answer_violations(exchange: Exchange, judged: dict[str, Any]) -> list[Contra
 
 
 def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,
-            send: Callable[[Any], Any],
-            judge: Callable[[Any, Any], list[ContractViolation]]) -> dict[str, ContractViolation]:
-    """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name."""
-    first: dict[str, ContractViolation] = {}
+            send: Callable[[Any], Any], judge: Callable[[Any, Any], list[ContractViolation]],
+            classes: Callable[[Exchange], Signature] = lambda exchange: ()) -> list[ContractViolation]:
+    """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name
+    and shape, and of a finding told by a status alone the first on each parameter class (`classes`) not met."""
+    kept = Kept(classes)
 
     @hypothesis.settings(max_examples=examples, database=None, deadline=None,
                          phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
@@ -96,7 +101,26 @@ def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int,
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def each_case(case: Any) -> None:
         for violation in judge(case, send(case)):
-            first.setdefault(violation.check, violation)
+            kept.offer(violation)
 
     each_case()
-    return first
+    return kept.violations
+
+
+class Kept:
+    """The examples an exploration reports: the first of each name and shape of what came back, and, of a
+    finding told by a status alone, the first whose request has a parameter class none kept before it had."""
+
+    def __init__(self, classes: Callable[[Exchange], Signature]) -> None:
+        self.classes = classes
+        self.violations: list[ContractViolation] = []
+        self.met: dict[tuple[str, str], set[str]] = {}
+
+    def offer(self, violation: ContractViolation) -> None:
+        status = violation.exchange.status if violation.exchange is not None else None
+        key = (violation.check, shape_of(violation.received, status))
+        classes = set(self.classes(violation.exchange)) if violation.exchange is not None else set()
+        new = told_by_status(violation.received) and not classes <= self.met.get(key, set())
+        if key not in self.met or new:
+            self.violations.append(violation)
+            self.met.setdefault(key, set()).update(classes)
