@@ -69,7 +69,6 @@ def test_a_reproducer_that_is_not_one_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("finding", "query", "why"), [
     ("pagination_partition", "page=2&limit=20", "these 1 do not hold what it is judged on"),
-    ("negative:200", "page=-1", "Schemathesis generated the request as one openapi.yaml forbids"),
     ("pagination_defaults", "", "judged by its test across answers it asks for itself"),
 ])
 def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
@@ -84,6 +83,28 @@ def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
     assert f"{finding} cannot be judged by replay" in result.stderr and why in result.stderr
     assert "run its test again instead: contract-test 'contract_tests/test_pagination.py::test_walks'" in result.stderr
     assert "did not show" not in result.stdout
+
+
+@pytest.mark.parametrize(("fault", "exit_status", "verdict"), [
+    ("accepts_limit_over_max", 1, "STILL BROKEN: [negative:200]"), (None, 0, "negative:200 did not show")],
+    ids=["still-broken", "fixed"])
+def test_a_finding_of_a_generation_mode_replays_judged_by_schemathesis_check(
+        tmp_path: Path, fault: str | None, exit_status: int, verdict: str) -> None:
+    """negative:200 (a request openapi.yaml forbids, served): Schemathesis' negative_data_rejection judges the
+    replayed answer as it judged the generated one, on a target that still serves limit=101 and on the mock."""
+    path = tmp_path / "finding.json"
+    path.write_text(Reproducer("negative:200", "Schema-violating request accepted (negative_data_rejection)", (
+        ReplayedRequest("GET", f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers?limit=101", VALID),),
+        "contract_tests/test_schema.py::test_generated_requests_get_conforming_answers").to_json(), encoding="utf-8")
+    target = start_mock(module="tests.faulty_target", prefix=[fault]) if fault else None
+    try:
+        token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        result = replay(str(path), target.base_url if target else None, token)
+    finally:
+        if target is not None:
+            stop_mock(target)
+    assert result.returncode == exit_status and verdict in result.stdout, result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")

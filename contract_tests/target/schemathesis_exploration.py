@@ -29,11 +29,14 @@ from contract_tests.registry.request_kinds import Signature, told_by_status
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.registry.schemathesis_checks import exchange_of
 from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.schemathesis_internals import case_generated_as
 
 # Left to the registry, which knows the readings: a clamped limit is served (negative_data_rejection), a page
 # past the end may be a 404 (positive_data_acceptance); test_auth.py holds auth (ignored_auth's probes bypass
 # the paced session, so a throttled probe would read as a breach).
 LEFT_TO_THE_REGISTRY = ("ignored_auth", "negative_data_rejection", "positive_data_acceptance")
+# The check of Schemathesis that finds each kind of its findings about how a request was generated.
+GENERATION_CHECKS = {"positive": "positive_data_acceptance", "negative": "negative_data_rejection"}
 
 
 def excluded_checks() -> list[Any]:
@@ -72,19 +75,31 @@ def violations_of(case: Any, response: Any, spec: dict[str, Any], secrets: Secre
     return list({violation.check: violation for violation in found}.values())
 
 
-def answer_violations(exchange: Exchange, judged: dict[str, Any]) -> list[ContractViolation]:
+def generated_as(finding: str) -> str | None:
+    """The generation mode a finding of Schemathesis names (`positive:400`, `negative:200`), or None."""
+    kind = finding.partition(":")[0]
+    return kind if kind in GENERATION_CHECKS and ":" in finding else None
+
+
+def answer_violations(exchange: Exchange, judged: dict[str, Any], mode: str | None = None) -> list[ContractViolation]:
     """Every broken promise of an answer the suite received by itself (a replayed finding's request), judged as
-    the exploration judges its own: the case rebuilt from the request, Schemathesis' checks, then the registry's."""
+    the exploration judges its own: the case rebuilt from the request, Schemathesis' checks, then the registry's.
+    With a `mode` (positive, negative), the case is one generated so, and Schemathesis' check of that mode
+    (positive_data_acceptance, negative_data_rejection) judges it too."""
     operation = schemathesis.openapi.from_dict(judged)[VIEWERS_PATH]["GET"]
     path = httpx.URL(exchange.url).path
     stream = path.split("/live-stream/", 1)[-1].split("/", 1)[0]
-    case = operation.Case(path_parameters={"id": stream}, query=dict(exchange.query),
-                          headers=dict(exchange.request_headers))
+    parts: dict[str, Any] = {"path_parameters": {"id": stream}, "query": dict(exchange.query),
+                             "headers": dict(exchange.request_headers)}
+    case = (operation.Case(**parts) if mode is None else
+            case_generated_as(operation, schemathesis.GenerationMode(mode), **parts))
+    excluded = [check for check in excluded_checks()
+                if mode is None or getattr(check, "__name__", "") != GENERATION_CHECKS[mode]]
     request = httpx.Request(exchange.method, exchange.url, headers=dict(exchange.request_headers))
     response = httpx.Response(exchange.status, headers=dict(exchange.headers), content=exchange.text.encode("utf-8"),
                               request=request)
     response.elapsed = timedelta(0)  # httpx sets it as a client reads; Schemathesis reads it
-    return violations_of(case, response, judged, exchange.secrets, excluded_checks())
+    return violations_of(case, response, judged, exchange.secrets, excluded)
 
 
 def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,

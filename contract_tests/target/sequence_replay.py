@@ -34,7 +34,7 @@ from contract_tests.registry.sequences import (
 )
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
-from contract_tests.target.schemathesis_exploration import answer_violations
+from contract_tests.target.schemathesis_exploration import answer_violations, generated_as
 from contract_tests.target.viewers_client import ContractClient
 
 TOKEN_VARIABLES = {VALID: "CONTRACT_TOKEN", FORBIDDEN: "CONTRACT_FORBIDDEN_TOKEN"}
@@ -122,13 +122,10 @@ def reproducer_of(violation: ContractViolation, target: Target, test: str = "") 
 
 def replay_problem(finding: str) -> str | None:
     """Why a replay of this finding's requests cannot judge it, or None when it can: a registry check and what
-    Schemathesis judges of an answer are judged again on each answer, a promise across requests on them all."""
+    Schemathesis judges of an answer (`positive:`/`negative:` too, by the mode its name says the request was
+    generated in) are judged again on each answer, a promise across requests on them all."""
     if finding in CHECKS or finding in SEQUENCE_FINDINGS:
         return None
-    if finding.startswith(("positive:", "negative:")) and is_schemathesis_name(finding):
-        allows = "allows" if finding.startswith("positive:") else "forbids"
-        return (f"{finding} says Schemathesis generated the request as one openapi.yaml {allows}, which a replay "
-                "of the request does not know")
     if is_schemathesis_name(finding):
         return None
     if finding in PROMISES:
@@ -163,9 +160,10 @@ def replay(reproducer: Reproducer, api: ContractClient,
         found: ContractViolation | None = None
         try:
             if finding is not None and is_schemathesis_name(finding):
-                # what Schemathesis found (schema:Viewer.username, status:422) is judged as Schemathesis judged it
-                found = next((v for v in answer_violations(exchange, judged_spec(load_spec())) if v.check == finding),
-                             None)
+                # what Schemathesis found (schema:Viewer.username, status:422, negative:200) is judged as
+                # Schemathesis judged it: a positive:/negative: case as one generated in that mode
+                found = next((v for v in answer_violations(exchange, judged_spec(load_spec()), generated_as(finding))
+                              if v.check == finding), None)
             elif finding is None or finding in CHECKS:
                 verify(exchange, None if finding is None else [finding])
             if found is None and finding not in CHECKS:
