@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.sequences import VALID
-from contract_tests.target.sequence_replay import ReplayedRequest, Reproducer
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.deployment import Target
+from contract_tests.target.sequence_replay import ReplayedRequest, Reproducer, reproducer_of
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 from tests.test_browser import CHROMIUM, INSTALL_HINT, chromium
@@ -85,26 +89,48 @@ def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
     assert "did not show" not in result.stdout
 
 
-@pytest.mark.parametrize(("fault", "exit_status", "verdict"), [
-    ("accepts_limit_over_max", 1, "STILL BROKEN: [negative:200]"), (None, 0, "negative:200 did not show")],
-    ids=["still-broken", "fixed"])
-def test_a_finding_of_a_generation_mode_replays_judged_by_schemathesis_check(
-        tmp_path: Path, fault: str | None, exit_status: int, verdict: str) -> None:
-    """negative:200 (a request openapi.yaml forbids, served): Schemathesis' negative_data_rejection judges the
-    replayed answer as it judged the generated one, on a target that still serves limit=101 and on the mock."""
-    path = tmp_path / "finding.json"
-    path.write_text(Reproducer("negative:200", "Schema-violating request accepted (negative_data_rejection)", (
-        ReplayedRequest("GET", f"/api/v1/live-stream/{EXAMPLE_STREAM_ID}/viewers?limit=101", VALID),),
-        "contract_tests/test_schema.py::test_generated_requests_get_conforming_answers").to_json(), encoding="utf-8")
+UNKNOWN_STREAM = "64d15f9e2e6c8f4d5a999999"
+
+
+@pytest.mark.parametrize(("finding", "path", "statuses", "fault", "exit_status", "verdict"), [
+    ("negative:200", f"{EXAMPLE_STREAM_ID}/viewers?limit=101", (), "accepts_limit_over_max", 1,
+     "STILL BROKEN: [negative:200]"),
+    ("negative:200", f"{EXAMPLE_STREAM_ID}/viewers?limit=101", (), None, 0, "negative:200 did not show"),
+    ("unknown_stream", f"{UNKNOWN_STREAM}/viewers", (404,), "unknown_streams_are_empty", 1,
+     "STILL BROKEN: [unknown_stream]"),
+    ("unknown_stream", f"{UNKNOWN_STREAM}/viewers", (404,), None, 0, "unknown_stream did not show"),
+], ids=["generation-mode-still-broken", "generation-mode-fixed", "status-promise-still-broken", "status-promise-fixed"])
+def test_a_stored_finding_replays_to_a_verdict_by_the_check_that_found_it(
+        tmp_path: Path, finding: str, path: str, statuses: tuple[int, ...], fault: str | None, exit_status: int,
+        verdict: str) -> None:
+    """negative:200 (a request openapi.yaml forbids, served) is judged by Schemathesis' negative_data_rejection as
+    the generated case was; unknown_stream (a test's promise about one answer's status) by the statuses it
+    accepts: broken on a target that still serves limit=101 or an unknown stream, fixed on the mock."""
+    reproducer = tmp_path / "finding.json"
+    reproducer.write_text(Reproducer(finding, "p", (ReplayedRequest("GET", f"/api/v1/live-stream/{path}", VALID),),
+                                     "contract_tests/test_x.py::test_y", statuses).to_json(), encoding="utf-8")
     target = start_mock(module="tests.faulty_target", prefix=[fault]) if fault else None
     try:
         token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
                                check=True).stdout.strip()
-        result = replay(str(path), target.base_url if target else None, token)
+        result = replay(str(reproducer), target.base_url if target else None, token)
     finally:
         if target is not None:
             stop_mock(target)
     assert result.returncode == exit_status and verdict in result.stdout, result.stdout + result.stderr
+
+
+def test_a_status_promise_is_stored_with_the_statuses_it_accepts() -> None:
+    exchange = Exchange.of("GET", f"http://127.0.0.1/api/v1/live-stream/{UNKNOWN_STREAM}/viewers", {}, 200, {}, b"{}")
+    with pytest.raises(ContractViolation) as raised:
+        expect_status("malformed_stream_id", exchange, {400, 404}, "refused")
+    stored = reproducer_of(raised.value, Target("http://127.0.0.1", "t", EXAMPLE_STREAM_ID))
+    assert stored is not None and Reproducer.from_json(stored.to_json()).statuses == (400, 404)
+    with pytest.raises(ContractViolation) as other:
+        fail("undeclared_method", "HEAD is answered with a body", exchange, received="9 characters",
+             expected="no body")
+    told = reproducer_of(other.value, Target("http://127.0.0.1", "t", EXAMPLE_STREAM_ID))
+    assert told is not None and told.statuses == ()  # a promise about a body, not a status: not judged by status
 
 
 @pytest.fixture(scope="module")
