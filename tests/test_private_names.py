@@ -32,8 +32,8 @@ UNDOCUMENTED = {"hypothesis.stateful.get_state_machine_test",
                 *(f"schemathesis.generation.meta.{name}" for name in (
                     "CaseMetadata", "ComponentInfo", "GenerationInfo", "PhaseInfo", "TestPhase", "build_phase_data")),
                 "schemathesis.core.parameters.ParameterLocation"}
-# Documented, public methods of named tuples despite their underscore.
-PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
+# Documented and public despite their underscore: the methods of named tuples, and os._exit.
+PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults", "_exit"}
 
 
 @dataclass(frozen=True)
