@@ -103,3 +103,27 @@ def test_a_parallel_contract_test_run_keeps_what_its_workers_found_and_sent(live
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     sent = re.search(r"([0-9]+) requests sent", report)
     assert sent and int(sent[1]) >= 7 + 2 * 2, report[:1500]  # each test's requests and each worker's preflight
+
+
+def test_only_the_controller_of_a_parallel_run_takes_the_early_preflight_s_word() -> None:
+    from types import SimpleNamespace
+
+    from contract_tests.plugin.early_checks import EarlyPreflightPassed
+    from contract_tests.plugin.hooks import passed_early
+    from contract_tests.target.deployment import Target
+
+    target = Target("http://127.0.0.1:9", "a.b.c", EXAMPLE_STREAM_ID)
+
+    def config(dist: str, worker: bool, *plugins: object) -> pytest.Config:
+        made = SimpleNamespace(option=SimpleNamespace(dist=dist),
+                               pluginmanager=SimpleNamespace(get_plugins=lambda: set(plugins)))
+        if worker:
+            made.workerinput = {"workerid": "gw0"}
+        return cast(pytest.Config, made)
+
+    assert passed_early(config("loadgroup", False, EarlyPreflightPassed(target)), target)
+    assert not passed_early(config("loadgroup", False), target)  # pytest --pyargs contract_tests -n 2: no early check
+    assert not passed_early(config("no", False, EarlyPreflightPassed(target)), target)  # a serial run: its log needs it
+    assert not passed_early(config("loadgroup", True, EarlyPreflightPassed(target)), target)  # a worker: the same
+    other = Target("http://127.0.0.1:10", "a.b.c", EXAMPLE_STREAM_ID)
+    assert not passed_early(config("loadgroup", False, EarlyPreflightPassed(other)), target)

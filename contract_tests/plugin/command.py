@@ -98,10 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return main_replay(arguments)
     arguments = ["--help" if argument == "--help-pytest" else argument for argument in arguments]
-    from contract_tests.plugin.early_checks import early_problem
+    from contract_tests.plugin.early_checks import EarlyPreflightPassed, early_problem
 
     problem = early_problem(arguments, os.environ)
-    if problem is not None:
+    if isinstance(problem, str):
         print(f"contract suite: {problem}", file=sys.stderr)
         return 4
     # Found, not imported: pytest must import the suite's tools itself to rewrite the asserts of their plugins.
@@ -110,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     import pytest
 
-    return int(pytest.main(pytest_arguments(arguments)))
+    passed = [problem] if isinstance(problem, EarlyPreflightPassed) else []
+    return int(pytest.main(pytest_arguments(arguments), plugins=passed))
 
 
 def list_findings() -> int:

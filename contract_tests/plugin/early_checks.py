@@ -1,11 +1,14 @@
 """Set-up mistakes told at once: what the settings and the target's first answer show is checked before
 pytest, Schemathesis and Hypothesis are loaded (seconds on a busy machine), with the same line, report and
 JUnit as later. The plugin runs the same preflight again in its session, so that the run's request log holds
-the preflight's requests (a reproducer may need them) whichever way the suite was started."""
+the preflight's requests (a reproducer may need them) whichever way the suite was started; but the
+controller of a parallel run, which sends no test's request, takes the early preflight's word for it
+(EarlyPreflightPassed), and its workers start a few requests sooner."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from contract_tests.plugin.ledger import Ledger
@@ -15,10 +18,17 @@ from contract_tests.target.deployment import Target
 from contract_tests.target.pacing import OutOfTime, Pacer
 
 
-def early_problem(arguments: Sequence[str], environ: Mapping[str, str]) -> str | None:
+@dataclass(frozen=True)
+class EarlyPreflightPassed:
+    """Handed to pytest by `contract-test` when the target passed the preflight before pytest started."""
+
+    target: Target
+
+
+def early_problem(arguments: Sequence[str], environ: Mapping[str, str]) -> str | EarlyPreflightPassed | None:
     """Why the run cannot start, from the CONTRACT_* variables and the target's first answer (its report and
-    JUnit written); None when they show no mistake, when the suite runs on its bundled mock, or when options on
-    the command line may change the settings (pytest's start checks those)."""
+    JUnit written); EarlyPreflightPassed when the target passed the preflight; None when the suite runs on its
+    bundled mock, or when options on the command line may change the settings (pytest's start checks those)."""
     if any(argument.startswith(("--contract-", "--junitxml", "-c", "-p")) for argument in arguments):
         return None
     if any(argument in {"--collect-only", "--co"} for argument in arguments):
@@ -33,8 +43,9 @@ def early_problem(arguments: Sequence[str], environ: Mapping[str, str]) -> str |
     ledger = Ledger(allowed=dict(settings.allowed))
     problem = preflight_problem(settings.target, Pacer(settings.max_rps, settings.time_budget_s, ledger.pacing),
                                 settings, ledger)
-    if problem is not None:
-        _write(settings.report_path, settings.junit_path, settings.target_text, problem)
+    if problem is None:
+        return EarlyPreflightPassed(settings.target)
+    _write(settings.report_path, settings.junit_path, settings.target_text, problem)
     return problem
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import seed as hypothesis_seed
 
-from contract_tests.plugin.early_checks import preflight_problem
+from contract_tests.plugin.early_checks import EarlyPreflightPassed, preflight_problem
 from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.plugin.parallel_order import (
@@ -117,7 +117,7 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     if settings.target is not None:
         for secret in (settings.target.token, settings.target.forbidden_token, settings.target.expired_token):
             report.secrets.add(secret)
-    if settings.target is not None and not config.option.collectonly:
+    if settings.target is not None and not config.option.collectonly and not passed_early(config, settings.target):
         # on each worker of a parallel run too (two or three requests): its log then holds the answers a cache in
         # the target may serve again to that worker's requests, which its reproducers must start with
         problem = preflight_problem(settings.target, pacer, settings, ledger)
@@ -140,6 +140,15 @@ def _set_up(config: pytest.Config) -> SuiteSession:
     config.stash[SUITE_SESSION] = run
     config.pluginmanager.register(report, "contract-report")
     return run
+
+
+def passed_early(config: pytest.Config, target: Target) -> bool:
+    """Whether this is the controller of a parallel run whose target passed `contract-test`'s early preflight in
+    this process: it sends no test's request, so it need not preflight again before its workers start."""
+    if getattr(config.option, "dist", "no") == "no" or hasattr(config, "workerinput"):
+        return False
+    return any(isinstance(plugin, EarlyPreflightPassed) and plugin.target == target
+               for plugin in config.pluginmanager.get_plugins())
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
