@@ -27,7 +27,7 @@ class FindingView:
 class CheckVerdict:
     name: str
     promise: str
-    verdict: str  # held, broken, allowed, not verifiable
+    verdict: str  # held, not broken, broken, allowed deviation, not verifiable, not run
     runs: int  # answers (or tests) it judged
 
 
@@ -63,11 +63,13 @@ def terminal_lines(run: RunView) -> list[str]:
         lines.append("contract: tried " + "; ".join(f"{name} {count}" for name, count in shown[:12])
                      + ("; ..." if len(shown) > 12 else ""))
     broken = [check.name for check in run.checks if check.verdict == "broken"]
+    not_run = [check.name for check in run.checks if check.verdict == "not run"]
     checked = {check.name for check in run.checks}
     others = [finding.name for finding in run.findings if finding.name not in checked]  # Schemathesis', tests'
     lines.append(f"contract: {len(run.checks)} checks, {len(broken)} broken" + (f" ({', '.join(broken)})"
                                                                                 if broken else "")
-                 + (f"; {len(others)} other finding(s) ({', '.join(others)})" if others else ""))
+                 + (f"; {len(others)} other finding(s) ({', '.join(others)})" if others else "")
+                 + (f"; {len(not_run)} not run ({', '.join(not_run)})" if not_run else ""))
     for finding in run.findings:
         lines.append(f"contract finding: {finding.name}: {finding.problem} ({finding.requests} request(s), "
                      f"{len(finding.tests)} test(s)); replay: {finding.replay}")

@@ -71,7 +71,8 @@ class RequestLog:
         assert self.target is not None
         authorization = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), None)
         classes = classes_of(exchange.method, exchange.url, authorization, stream_id=self.target.stream_id,
-                             valid_token=self.target.token, forbidden_token=self.target.forbidden_token)
+                             valid_token=self.target.token, forbidden_token=self.target.forbidden_token,
+                             expired_token=self.target.expired_token)
         with self.lock:
             self.by_class.update(classes)
 
