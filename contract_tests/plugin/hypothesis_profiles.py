@@ -25,7 +25,7 @@ class SuiteProfile:
     # The seed of a run that names none: fixed for pull requests (the same code gets the same requests and the
     # same verdict on every run), fresh for nightly exploration (printed, to replay it).
     default_seed: int | None = None
-    sequence_examples: int = 20  # request sequences the state machine tries (per round of a campaign)
+    sequence_examples: int = 10  # request sequences the state machine tries (per round of a campaign)
     sequence_steps: int = 12  # rules per sequence (a walk is one rule of several requests)
     # Pages sampled deep in a walked query, each the slice of the walk's order: the page sizes sampled at, and how
     # many pages at each (deep_page_samples: a third in, across a page boundary, the last; then more positions).

@@ -5,7 +5,9 @@ generation modes), each one test that no worker can split. Left in collection or
 out the short tests first and one worker ends with the sequences and the explorations after them, while the
 other idles. Each exploration marked `contract_exploration(name)` joins the xdist group of that name (the
 two Schemathesis modes one group: together they last about as long as the sequences alone), and the groups
-go first; the short tests then fill the workers as they free up. Serial runs keep the collection order.
+go first. The suite's other property tests (Hypothesis examples, a couple of seconds each) come next, and the
+single-request tests last, so that what is left when a worker frees up is short and both end together.
+Serial runs keep the collection order.
 """
 
 from __future__ import annotations
@@ -49,4 +51,14 @@ class ExplorationsFirst:
                 item.add_marker(pytest.mark.xdist_group(f"contract-{marker.args[0]}"))
                 explorations.append(item)
         chosen = set(map(id, explorations))
-        items[:] = explorations + [item for item in items if id(item) not in chosen]
+        rest = [item for item in items if id(item) not in chosen]
+        properties = [item for item in rest if is_suite_item(item) and is_property_test(item)]
+        chosen |= set(map(id, properties))
+        items[:] = explorations + properties + [item for item in rest if id(item) not in chosen]
+
+
+def is_property_test(item: pytest.Item) -> bool:
+    """Whether a test runs many Hypothesis examples (a `@given` test), not a request or two."""
+    from hypothesis import is_hypothesis_test
+
+    return is_hypothesis_test(getattr(item, "obj", None))
