@@ -42,6 +42,21 @@ def crashes_on_big_pages() -> None:
     _patch(live, "page_of_viewers", page_of_viewers)
 
 
+def crashes_on_big_pages_and_metacharacters() -> None:
+    """Two causes of one 500: an offset past a 32-bit counter (page > 1000), and a search term spliced into a
+    LIKE pattern unescaped (any regex or SQL metacharacter)."""
+    original = query.page_of_viewers
+
+    def page_of_viewers(stream: Stream, index: Any, request: query.PageRequest) -> Any:
+        if request.page > 1000:
+            raise OverflowError("offset out of range")
+        if request.search is not None and set(request.search) & set("%_*.?+[](){}|^$\\'\";"):
+            raise ValueError("unterminated LIKE pattern")
+        return original(stream, index, request)
+
+    _patch(live, "page_of_viewers", page_of_viewers)
+
+
 def accepts_limit_over_max() -> None:
     original = params.ParameterRule.from_spec
 
@@ -206,7 +221,8 @@ def bad_bytes_drop_the_search() -> None:
 
 
 FAULTS: dict[str, Callable[[], None]] = {fault.__name__: fault for fault in (
-    leaks_email, crashes_on_big_pages, accepts_limit_over_max, wrong_status_in_errors, problem_json_errors,
+    leaks_email, crashes_on_big_pages, crashes_on_big_pages_and_metacharacters, accepts_limit_over_max,
+    wrong_status_in_errors, problem_json_errors,
     floor_total_pages, overlapping_pages, audience_total_follows_search, search_ignores_surnames,
     search_is_case_sensitive, search_returns_everyone, accepts_alg_none, never_checks_signatures,
     unknown_streams_are_empty, ended_streams_are_live, malformed_ids_crash, is_following_as_text,

@@ -99,3 +99,28 @@ def test_a_mistake_the_first_answer_shows_is_told_before_the_test_tools_load(
     assert token not in result.stderr
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert report.startswith("# Contract report: the target could NOT BE TESTED") and line.split(": ", 1)[1] in report
+
+
+def test_the_command_ends_with_main_s_status_and_every_line_it_printed(tmp_path: Path) -> None:
+    """`contract-test` does not wait for the interpreter's teardown at its end, and loses nothing by it: the
+    whole of a long listing reaches a pipe, and a run that cannot start ends with 4 and its one line."""
+    from contract_tests.registry import response_checks  # noqa: F401  (registers the checks)
+    from contract_tests.registry.documented_rules import load_spec
+    from contract_tests.registry.promise_provenance import finding_catalogue, render_catalogue
+
+    buffered = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}  # a pipe's buffer
+    listing = subprocess.run([sys.executable, "-m", "contract_tests.plugin.command", "--list-findings"],
+                             capture_output=True, text=True, timeout=120, env=buffered)
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.splitlines()[1:] == render_catalogue(finding_catalogue(load_spec())).splitlines()
+    version = subprocess.run([sys.executable, "-m", "contract_tests.plugin.command", "--version"],
+                             capture_output=True, text=True, timeout=120, env=buffered)
+    assert (version.returncode, version.stdout.split(" ")[0]) == (0, "contract-test"), version.stderr
+    environ = {key: value for key, value in buffered.items() if not key.startswith(("CONTRACT_", "PYTEST_"))}
+    environ |= {"CONTRACT_BASE_URL": "http://127.0.0.1:9", "CONTRACT_TOKEN": "a.b.c", "CONTRACT_STREAM_ID": "x" * 24,
+                "CONTRACT_REPORT": str(tmp_path / "report.md")}
+    refused = subprocess.run([sys.executable, "-m", "contract_tests.plugin.command"], capture_output=True, text=True,
+                             timeout=120, env=environ, cwd=tmp_path)
+    assert refused.returncode == 4, refused.stderr
+    assert refused.stderr.startswith("contract suite: cannot reach http://127.0.0.1:9"), refused.stderr
+    assert (tmp_path / "report.md").exists()

@@ -13,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.sequences import VALID
-from contract_tests.target.sequence_replay import ReplayedRequest, Reproducer
+from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.deployment import Target
+from contract_tests.target.sequence_replay import ReplayedRequest, Reproducer, reproducer_of
 from mockserver.core.dataset import EXAMPLE_STREAM_ID
 from tests.conftest import REPO, LiveMock, start_mock, stop_mock
 from tests.test_browser import CHROMIUM, INSTALL_HINT, chromium
@@ -69,7 +73,6 @@ def test_a_reproducer_that_is_not_one_is_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("finding", "query", "why"), [
     ("pagination_partition", "page=2&limit=20", "these 1 do not hold what it is judged on"),
-    ("negative:200", "page=-1", "Schemathesis generated the request as one openapi.yaml forbids"),
     ("pagination_defaults", "", "judged by its test across answers it asks for itself"),
 ])
 def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
@@ -84,6 +87,50 @@ def test_a_finding_its_requests_cannot_judge_names_the_test_to_run_instead(
     assert f"{finding} cannot be judged by replay" in result.stderr and why in result.stderr
     assert "run its test again instead: contract-test 'contract_tests/test_pagination.py::test_walks'" in result.stderr
     assert "did not show" not in result.stdout
+
+
+UNKNOWN_STREAM = "64d15f9e2e6c8f4d5a999999"
+
+
+@pytest.mark.parametrize(("finding", "path", "statuses", "fault", "exit_status", "verdict"), [
+    ("negative:200", f"{EXAMPLE_STREAM_ID}/viewers?limit=101", (), "accepts_limit_over_max", 1,
+     "STILL BROKEN: [negative:200]"),
+    ("negative:200", f"{EXAMPLE_STREAM_ID}/viewers?limit=101", (), None, 0, "negative:200 did not show"),
+    ("unknown_stream", f"{UNKNOWN_STREAM}/viewers", (404,), "unknown_streams_are_empty", 1,
+     "STILL BROKEN: [unknown_stream]"),
+    ("unknown_stream", f"{UNKNOWN_STREAM}/viewers", (404,), None, 0, "unknown_stream did not show"),
+], ids=["generation-mode-still-broken", "generation-mode-fixed", "status-promise-still-broken", "status-promise-fixed"])
+def test_a_stored_finding_replays_to_a_verdict_by_the_check_that_found_it(
+        tmp_path: Path, finding: str, path: str, statuses: tuple[int, ...], fault: str | None, exit_status: int,
+        verdict: str) -> None:
+    """negative:200 (a request openapi.yaml forbids, served) is judged by Schemathesis' negative_data_rejection as
+    the generated case was; unknown_stream (a test's promise about one answer's status) by the statuses it
+    accepts: broken on a target that still serves limit=101 or an unknown stream, fixed on the mock."""
+    reproducer = tmp_path / "finding.json"
+    reproducer.write_text(Reproducer(finding, "p", (ReplayedRequest("GET", f"/api/v1/live-stream/{path}", VALID),),
+                                     "contract_tests/test_x.py::test_y", statuses).to_json(), encoding="utf-8")
+    target = start_mock(module="tests.faulty_target", prefix=[fault]) if fault else None
+    try:
+        token = subprocess.run([sys.executable, "-m", "mockserver", "token"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        result = replay(str(reproducer), target.base_url if target else None, token)
+    finally:
+        if target is not None:
+            stop_mock(target)
+    assert result.returncode == exit_status and verdict in result.stdout, result.stdout + result.stderr
+
+
+def test_a_status_promise_is_stored_with_the_statuses_it_accepts() -> None:
+    exchange = Exchange.of("GET", f"http://127.0.0.1/api/v1/live-stream/{UNKNOWN_STREAM}/viewers", {}, 200, {}, b"{}")
+    with pytest.raises(ContractViolation) as raised:
+        expect_status("malformed_stream_id", exchange, {400, 404}, "refused")
+    stored = reproducer_of(raised.value, Target("http://127.0.0.1", "t", EXAMPLE_STREAM_ID))
+    assert stored is not None and Reproducer.from_json(stored.to_json()).statuses == (400, 404)
+    with pytest.raises(ContractViolation) as other:
+        fail("undeclared_method", "HEAD is answered with a body", exchange, received="9 characters",
+             expected="no body")
+    told = reproducer_of(other.value, Target("http://127.0.0.1", "t", EXAMPLE_STREAM_ID))
+    assert told is not None and told.statuses == ()  # a promise about a body, not a status: not judged by status
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +153,31 @@ def test_one_root_cause_on_many_requests_is_one_finding(crashing_run: tuple[Suit
     run, _ = crashing_run
     assert run.returncode == 1, run.output[-3000:]
     rows = findings_table(run.report)
-    assert [row[0] for row in rows] == ["no_server_error"], run.report[:4000]
+    assert [(row[0], row[3]) for row in rows] == [("no_server_error", "page: deep (over 1000)")], run.report[:4000]
     requests, tests = int(rows[0][1]), int(rows[0][2])
     assert tests >= 2 and requests >= tests
     assert run.output.count("contract finding: ") == 1
+
+
+def test_two_causes_of_one_status_are_two_findings(tmp_path: Path) -> None:
+    """A 500 on deep pages and a 500 on search terms with metacharacters read alike ("HTTP 500"): the kinds
+    of request that showed them tell them apart, each with its own reproducer, which replays as still broken."""
+    target = start_mock(module="tests.faulty_target", prefix=["crashes_on_big_pages_and_metacharacters"])
+    try:
+        run = run_suite(target.base_url, tmp_path, "-k", f"{SELECTION[1]} or test_metacharacters_are_plain_characters")
+        assert run.returncode == 1, run.output[-3000:]
+        rows = findings_table(run.report)
+        assert sorted((row[0], row[3]) for row in rows) == [
+            ("no_server_error", "page: deep (over 1000)"), ("no_server_error", "search: regex or SQL metacharacters")
+        ], run.report[:5000]
+        assert run.output.count("contract finding: no_server_error") == 2
+        reproducers = sorted((tmp_path / "findings").glob("no_server_error-*.json"))
+        assert len(reproducers) == 2
+        for reproducer in reproducers:
+            again = replay(str(reproducer), target.base_url, run.token or "")
+            assert again.returncode == 1 and "STILL BROKEN: [no_server_error]" in again.stdout, again.stdout
+    finally:
+        stop_mock(target)
 
 
 def test_the_summary_says_what_was_tried(crashing_run: tuple[SuiteRun, Path]) -> None:

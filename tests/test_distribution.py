@@ -105,7 +105,7 @@ def test_the_wheel_installs_the_commands_and_the_pytest_plugin(distribution: Dis
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
         entry_points = archive.read(name).decode()
     assert "mockserver = mockserver.cli.main:main" in entry_points
-    assert "contract-test = contract_tests.plugin.command:main" in entry_points
+    assert "contract-test = contract_tests.plugin.command:console" in entry_points
     assert "contract-proxy = contract_proxy.proxy_server:main" in entry_points
     assert "[pytest11]\ncontract_tests = contract_tests.plugin.hooks" in entry_points
 

@@ -1,4 +1,5 @@
-"""Findings: one per root cause (a name and the shape of what came back), counted by the requests that showed it."""
+"""Findings: one per root cause (a name, the shape of what came back and, where that is a status alone, the kind of
+request), counted by the requests that showed it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from urllib.parse import urlencode
 import pytest
 
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.finding_groups import Sighting, group, shape_of
+from contract_tests.registry.finding_groups import RequestCounts, Sighting, group, shape_of
+from contract_tests.registry.request_kinds import signature, told_by_status
 from contract_tests.registry.response_checks import search_soundness
 from contract_tests.registry.violations import ContractViolation
 
@@ -95,3 +97,74 @@ def search_violation(term: str, names: list[tuple[str, str, str]]) -> ContractVi
     with pytest.raises(ContractViolation) as raised:
         search_soundness(exchange)
     return raised.value
+
+
+DEEP = "page: deep (over 1000)"
+METACHARACTERS = "search: regex or SQL metacharacters"
+ORDINARY = ("limit: within range", "search: none", "token: valid", "stream id: the target's")
+
+
+def server_error(test: str, *classes: str) -> Sighting:
+    return Sighting(test, "no_server_error", "HTTP 500", 500, classes=signature(classes))
+
+
+def answers(*rows: tuple[tuple[str, ...], int, int]) -> dict[tuple[str, int], int]:
+    """Answers by (class, status), from rows of (classes of the requests, status, how many)."""
+    counted: dict[tuple[str, int], int] = {}
+    for classes, status, count in rows:
+        for name in classes:
+            counted[name, status] = counted.get((name, status), 0) + count
+    return counted
+
+
+def test_a_status_alone_is_told_by_status_and_particulars_are_not() -> None:
+    assert told_by_status("HTTP 500") and told_by_status("statusCode 400 on HTTP 401")
+    assert not told_by_status("-1 for followingCount") and not told_by_status("'7' (str) for followerCount")
+
+
+def test_one_500_on_many_deep_pages_is_one_finding() -> None:
+    """Other page numbers, limits and terms; one class in common that no answer which got through had."""
+    sightings = [server_error("boundaries", DEEP, "page or limit: left out", "search: none", "token: valid"),
+                 server_error("generated", DEEP, "limit: within range", "search: ASCII", "token: valid"),
+                 server_error("arithmetic", DEEP, "limit: boundary (0, 1, max, max + 1)", "search: none",
+                              "token: valid")]
+    counts = RequestCounts(answers((ORDINARY, 200, 400), (("search: ASCII", "token: valid"), 200, 90),
+                                   (("limit: boundary (0, 1, max, max + 1)", "token: valid"), 200, 30)),
+                           {("no_server_error", shape_of("HTTP 500", 500)): {s.classes: 7 for s in sightings}})
+    findings = group(sightings, counts=counts)
+    assert [(finding.kind, len(finding.tests), finding.requests) for finding in findings] == [(DEEP, 3, 21)]
+
+
+def test_a_500_on_pages_and_a_500_on_searches_are_two_findings() -> None:
+    pages = [server_error(f"page {number}", DEEP, *ORDINARY) for number in range(3)]
+    searches = [server_error(f"search {number}", "page or limit: left out", METACHARACTERS, "search: ASCII",
+                             "token: valid") for number in range(4)]
+    counts = RequestCounts(answers((ORDINARY, 200, 400), (("search: ASCII", "token: valid"), 200, 90),
+                                   (("page or limit: left out", "search: none", "token: valid"), 200, 50)))
+    findings = group([*pages, *searches], counts=counts)
+    assert [(finding.name, finding.kind, len(finding.tests)) for finding in findings] == [
+        ("no_server_error", DEEP, 3), ("no_server_error", METACHARACTERS, 4)]
+
+
+def test_a_500_for_every_request_is_one_finding() -> None:
+    """No answer got through: nothing tells one kind of request from another."""
+    sightings = [server_error("pages", DEEP, *ORDINARY), server_error("searches", METACHARACTERS, "token: valid"),
+                 server_error("defaults", *ORDINARY)]
+    counts = RequestCounts(answers((("token: none",), 401, 30), (("token: valid",), 400, 12)))
+    assert [(finding.kind, len(finding.tests)) for finding in group(sightings, counts=counts)] == [("", 3)]
+
+
+def test_a_finding_on_ordinary_requests_is_not_split_by_the_odd_class() -> None:
+    """A 500 on every third request whatever it asks: no class explains most of its kind's answers."""
+    sightings = [server_error("a", *ORDINARY), server_error("b", DEEP, *ORDINARY), server_error("c", *ORDINARY)]
+    counts = RequestCounts(answers((ORDINARY, 200, 400), ((DEEP, *ORDINARY), 200, 20)))
+    assert len(group(sightings, counts=counts)) == 1
+
+
+def test_what_is_not_a_status_keeps_its_shape_as_the_key() -> None:
+    """The same count broken on deep pages and on searches: one field, one finding, whatever the requests."""
+    first = Sighting("a", "types_counts", "-1 for followingCount", 200, classes=signature([DEEP, *ORDINARY]))
+    second = Sighting("b", "types_counts", "-3 for followingCount", 200,
+                      classes=signature([METACHARACTERS, "token: valid"]))
+    counts = RequestCounts(answers((ORDINARY, 200, 400)))
+    assert len(group([first, second], counts=counts)) == 1

@@ -25,11 +25,15 @@ ADAPTERS = {
     "granian": {"mockserver/cli/granian_internals.py", "tests/test_granian_internals.py"},
     "_pytest": {"contract_tests/plugin/suite_junit.py", "tests/test_pytest_internals.py"},
     "hypothesis": {"contract_tests/plugin/hypothesis_internals.py", "tests/test_hypothesis_internals.py"},
+    "schemathesis": {"contract_tests/target/schemathesis_internals.py", "tests/test_schemathesis_internals.py"},
 }
 # Names public in spelling that their library does not document: reached like private ones.
-UNDOCUMENTED = {"hypothesis.stateful.get_state_machine_test"}
-# Documented, public methods of named tuples despite their underscore.
-PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
+UNDOCUMENTED = {"hypothesis.stateful.get_state_machine_test",
+                *(f"schemathesis.generation.meta.{name}" for name in (
+                    "CaseMetadata", "ComponentInfo", "GenerationInfo", "PhaseInfo", "TestPhase", "build_phase_data")),
+                "schemathesis.core.parameters.ParameterLocation"}
+# Documented and public despite their underscore: the methods of named tuples, and os._exit.
+PUBLIC_DESPITE_UNDERSCORE = {"_replace", "_asdict", "_fields", "_make", "_field_defaults", "_exit"}
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,11 @@ def private_uses() -> tuple[PrivateUse, ...]:
                 uses.append(PrivateUse(path, node.lineno, "?", f".{node.attr}"))
             elif isinstance(node, ast.ClassDef):
                 uses.extend(overrides(path, node, imported))
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and not (isinstance(node.func.value, ast.Name) and node.func.value.id in {"self", "cls"})):
+                # a private keyword argument of a library's method (`operation.Case(_meta=...)`)
+                uses.extend(PrivateUse(path, node.lineno, "?", f"{keyword.arg}=") for keyword in node.keywords
+                            if keyword.arg and is_private(keyword.arg) and keyword.arg not in own_private_names())
             elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                   and node.func.id in {"getattr", "hasattr", "setattr"} and len(node.args) >= 2
                   and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
@@ -178,6 +187,8 @@ def test_the_scan_finds_the_private_names_each_adapter_reaches() -> None:
     found = {(use.path, use.name) for use in private_uses()}
     assert ("mockserver/cli/granian_internals.py", "granian._granian") in found
     assert ("contract_tests/plugin/hypothesis_internals.py", "hypothesis.stateful.get_state_machine_test") in found
+    assert ("contract_tests/target/schemathesis_internals.py", "_meta=") in found
+    assert ("contract_tests/target/schemathesis_internals.py", "schemathesis.generation.meta.CaseMetadata") in found
     assert ("mockserver/cli/granian_internals.py", "MPServer._init_shared_socket") in found
     assert ("mockserver/web/connexion_internals.py", "._middleware_app") in found
     assert ("mockserver/web/connexion_internals.py", "._fn") in found

@@ -8,10 +8,13 @@ calling repository's own pytest configuration is not read: the suite runs under 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from contract_tests.plugin.suite_items import SUITE_DIR, names_the_suite, reported_name
 
@@ -124,5 +127,28 @@ def list_findings() -> int:
     return 0
 
 
+def console() -> NoReturn:
+    """`contract-test` as a command: main's exit status as the process's. Once the report, the JUnit and the
+    findings are written, the interpreter's own teardown of every loaded module (Hypothesis, Schemathesis,
+    httpx: a second or two of CPU at each exit, measured in docs/performance.md) is not waited for: the first
+    exit handler registered runs last, after every other, and ends the process with the status."""
+    status: list[int] = []
+    atexit.register(_end_after_the_exit_handlers, status)
+    status.append(main())
+    sys.exit(status[0])
+
+
+def _end_after_the_exit_handlers(status: list[int]) -> None:
+    if not status:  # main raised (its traceback is printed): the interpreter ends the process as it would
+        return
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken pipe: nothing more can be told there
+            stream.flush()
+    os._exit(status[0])
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -4,7 +4,8 @@ lines in order and as a file that `contract-test --contract-replay FILE` runs, a
 tests showed it.
 
 A failing test is turned into plain records (sightings) where it failed, so that a parallel run's workers
-hand them to the report as they are; the report groups them by name and shape of what came back.
+hand them to the report as they are; the report groups them by name and shape of what came back and, where
+that is a status alone, by the kind of request that showed it (registry/request_kinds.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from contract_tests.plugin.run_summary import FindingView
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_groups import Sighting, group, shape_of
+from contract_tests.registry.request_kinds import NO_CLASS
 from contract_tests.registry.sequences import SequenceViolation, with_sources
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
@@ -42,7 +44,8 @@ def record_of(test: str, violation: ContractViolation, log: RequestLog | None, t
             "expected": violation.expected, "status": violation.exchange.status if violation.exchange else None,
             "response": violation.exchange.summary(300) if violation.exchange else "",
             "curl": [exchange.curl() for exchange in exchanges],
-            "reproducer": reproducer.to_json() if reproducer is not None else "", "text": ""}
+            "reproducer": reproducer.to_json() if reproducer is not None else "", "text": "",
+            "classes": list(log.classes(violation.exchange)) if log is not None and violation.exchange else []}
 
 
 def text_records(test: str, text: str) -> list[Record]:
@@ -85,7 +88,7 @@ def text_records(test: str, text: str) -> list[Record]:
 def _text_record(test: str, name: str, problem: str, received: str, expected: str, status: int | None, text: str,
                  curls: list[str]) -> Record:
     return {"test": test, "name": name, "problem": problem[:200], "received": received, "expected": expected,
-            "status": status, "response": "", "curl": curls[:1], "reproducer": "", "text": text}
+            "status": status, "response": "", "curl": curls[:1], "reproducer": "", "text": text, "classes": []}
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ class Cause:
     shape: str
     records: tuple[Record, ...]
     requests: int
+    kind: str = NO_CLASS  # the parameter class of the requests that show it, where it tells the cause
 
     @property
     def first(self) -> Record:
@@ -107,22 +111,25 @@ class Cause:
 
     @property
     def file_stem(self) -> str:
-        digest = hashlib.sha1(self.shape.encode()).hexdigest()[:6]
+        digest = hashlib.sha1((self.shape + (f"\t{self.kind}" if self.kind else "")).encode()).hexdigest()[:6]
         return f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', self.name).strip('-')[:60]}-{digest}"
 
 
 def causes(records: Sequence[Record], log: RequestLog | None = None) -> list[Cause]:
-    """One cause per finding name and shape of what came back, in the order first met; the shortest
-    reproducer of the records leads each."""
-    sightings = [Sighting(str(r["test"]), str(r["name"]), str(r["received"]), r.get("status")) for r in records]
+    """One cause per finding name, shape of what came back and (where that is a status alone) kind of request,
+    in the order first met; the shortest reproducer of the records leads each."""
+    sightings = [Sighting(str(r["test"]), str(r["name"]), str(r["received"]), r.get("status"),
+                          classes=tuple(r.get("classes") or ())) for r in records]
+    record_of_sighting = {id(sighting): record for sighting, record in zip(sightings, records, strict=True)}
+    requests = {} if log is None else {
+        (s.name, shape): log.requests_showing(s.name, shape) for s in sightings
+        for shape in [shape_of(s.received, s.status)]}
     found = []
-    for root in group(sightings):
-        members = [r for r in records if str(r["name"]) == root.name and
-                   shape_of(str(r["received"]), r.get("status")) == root.shape]
+    for root in group(sightings, requests, log.counts() if log is not None else None):
+        members = [record_of_sighting[id(sighting)] for sighting in root.sightings]
         # a replayable reproducer first, the shortest of them
         members.sort(key=lambda r: (not r["reproducer"], not r["curl"], len(r["curl"]) or 10**6))
-        counted = log.requests_showing(root.name, root.shape) if log is not None else 0
-        found.append(Cause(root.name, root.shape, tuple(members), max(counted, len(members))))
+        found.append(Cause(root.name, root.shape, tuple(members), max(root.requests, len(members)), root.kind))
     return found
 
 
@@ -146,7 +153,7 @@ def finding_views(found: Iterable[Cause], folder: Path) -> list[FindingView]:
             f"contract-test '{rerun_name(cause.tests[0])}'")
         views.append(FindingView(cause.name, str(first["problem"]), str(first["received"]), str(first["expected"]),
                                  str(first["response"]), cause.requests, tuple(cause.tests), tuple(first["curl"]),
-                                 replay, str(first["text"])))
+                                 replay, str(first["text"]), cause.kind))
     return views
 
 
@@ -157,11 +164,15 @@ def rerun_name(test: str) -> str:
 
 def markdown_lines(views: Sequence[FindingView]) -> list[str]:
     """The "Broken promises" section: a table of root causes, then each in full."""
-    lines = ["## Broken promises", "", "| finding | requests | failing tests |", "| --- | --- | --- |"]
-    lines += [f"| {view.name} | {view.requests} | {len(view.tests)} |" for view in views]
+    lines = ["## Broken promises", "", "| finding | requests | failing tests | requests of |",
+             "| --- | --- | --- | --- |"]
+    lines += [f"| {view.name} | {view.requests} | {len(view.tests)} | {view.kind or 'any kind'} |" for view in views]
     lines.append("")
     for view in views:
         lines += [f"### {view.name}: {view.problem}", ""]
+        if view.kind:
+            lines.append(f"- Requests of: {view.kind} (the parameter class the requests that showed it have in "
+                         "common, and the answers that kept the contract lack)")
         if view.received or view.expected:
             lines += [f"- Received: {view.received}", f"- Contract: {view.expected}"]
         if view.response:

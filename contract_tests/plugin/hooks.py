@@ -25,7 +25,14 @@ from hypothesis import seed as hypothesis_seed
 from contract_tests.plugin.early_checks import preflight_problem
 from contract_tests.plugin.hypothesis_internals import put_settings
 from contract_tests.plugin.ledger import Ledger
-from contract_tests.plugin.parallel_order import EXPLORATION_MARKER, DistributionPlan, ExplorationsFirst, takes_groups
+from contract_tests.plugin.parallel_order import (
+    EXPLORATION_MARKER,
+    DistributionPlan,
+    ExplorationsFirst,
+    WorkerEnd,
+    ends_quickly,
+    takes_groups,
+)
 from contract_tests.plugin.suite_items import in_suite, is_suite_item, selects_suite
 from contract_tests.plugin.suite_junit import SuiteJunit, session_junit
 from contract_tests.plugin.suite_report import ContractReport
@@ -86,6 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
             config.pluginmanager.register(DistributionPlan(), "contract-distribution-plan")
     if takes_groups(config) and not config.pluginmanager.has_plugin("contract-explorations-first"):
         config.pluginmanager.register(ExplorationsFirst(), "contract-explorations-first")
+    if ends_quickly(config) and not config.pluginmanager.has_plugin("contract-worker-end"):
+        config.pluginmanager.register(WorkerEnd(), "contract-worker-end")
 
 
 def _set_up(config: pytest.Config) -> SuiteSession:

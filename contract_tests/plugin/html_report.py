@@ -65,8 +65,9 @@ def _finding(number: int, finding: FindingView) -> str:
     reproducer = (f"<p>Reproduce ({len(finding.reproducer)} request(s), in this order):</p>"
                   "<pre class=steps>" + "".join(f"<span>{escape(line)}</span>" for line in finding.reproducer)
                   + "</pre>") if finding.reproducer else ""
+    kind = f"on requests of {escape(finding.kind)}; " if finding.kind else ""
     return (f"<section class=finding id='finding-{number}'><h3>{number}. <code>{escape(finding.name)}</code>: "
-            f"{escape(finding.problem)}</h3><p class=muted>seen in {finding.requests} request(s), "
+            f"{escape(finding.problem)}</h3><p class=muted>{kind}seen in {finding.requests} request(s), "
             f"{len(finding.tests)} failing test(s)</p>{details}{reproducer}"
             f"<p>Replay: <code>{escape(finding.replay)}</code></p><details><summary>Failing tests</summary>"
             f"<ul>{tests}</ul></details></section>")

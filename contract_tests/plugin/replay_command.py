@@ -56,7 +56,7 @@ def main_replay(arguments: Sequence[str], out: TextIO | None = None) -> int:
     except (ValueError, SuiteSettingsError) as error:
         print(f"contract-test: {error}", file=sys.stderr)
         return 4
-    problem = replay_problem(reproducer.finding)
+    problem = replay_problem(reproducer.finding, reproducer.statuses)
     if problem is not None:
         return _not_replayable(reproducer, problem)
     mock = None

@@ -21,6 +21,7 @@ class FindingView:
     reproducer: tuple[str, ...]  # curl lines, in order
     replay: str  # the command that replays the reproducer
     text: str = ""  # the failure as told, when it is not one of the suite's own violations
+    kind: str = ""  # the parameter class of the requests that show it, where it tells the cause apart
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ def terminal_lines(run: RunView) -> list[str]:
                  + (f"; {len(others)} other finding(s) ({', '.join(others)})" if others else "")
                  + (f"; {len(not_run)} not run ({', '.join(not_run)})" if not_run else ""))
     for finding in run.findings:
-        lines.append(f"contract finding: {finding.name}: {finding.problem} ({finding.requests} request(s), "
+        lines.append(f"contract finding: {finding.name}: {finding.problem} ("
+                     + (f"on {finding.kind}; " if finding.kind else "") + f"{finding.requests} request(s), "
                      f"{len(finding.tests)} test(s)); replay: {finding.replay}")
     return lines
 

@@ -1,16 +1,21 @@
-"""One finding per root cause: failures with the same finding name and the same shape of what was received.
+"""One finding per root cause: failures with the same finding name, the same shape of what was received and,
+where that is a status alone, the same kind of request.
 
 A cache that serves the wrong page fails many tests, each with other numbers; a 500 on big pages fails
 every generated case that asks for one. What tells one cause from another is the finding's name and
-what came back, with its numbers, ids, names and quoted values left out.
+what came back, with its numbers, ids, names and quoted values left out; where what came back is a status
+and nothing else (`HTTP 500`), the parameter classes of the requests that showed it (request_kinds.py): a
+500 on deep pages and a 500 on searches are two findings, a 500 on every deep page is one.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from contract_tests.registry.request_kinds import NO_CLASS, Signature, comparable, request_kinds, told_by_status
 from contract_tests.registry.violations import ContractViolation
 
 _ID = re.compile(r"\b[0-9a-fA-F]{24}\b")
@@ -57,23 +62,35 @@ class Sighting:
     status: int | None = None
     violation: ContractViolation | None = None
     text: str = ""  # the failure as the test runner told it, when it is not a ContractViolation
+    classes: Signature = ()  # the parameter classes of the request that showed it (none when not known)
 
     @classmethod
-    def of(cls, test: str, violation: ContractViolation | None, text: str, name: str = "") -> Sighting:
+    def of(cls, test: str, violation: ContractViolation | None, text: str, name: str = "",
+           classes: Signature = ()) -> Sighting:
         if violation is None:
             return cls(test, name or f"test {test}", _first_line(text), None, None, text)
         status = violation.exchange.status if violation.exchange is not None else None
-        return cls(test, name or violation.check, violation.received, status, violation, text)
+        return cls(test, name or violation.check, violation.received, status, violation, text, classes)
 
 
 def _first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
+@dataclass(frozen=True)
+class RequestCounts:
+    """What a run's log counted of its requests: answers by parameter class and status, and for each finding
+    (name, shape) the classes of the requests that showed it, with how many did."""
+
+    by_class_status: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    showing: Mapping[tuple[str, str], Mapping[Signature, int]] = field(default_factory=dict)
+
+
 @dataclass
 class RootCause:
     name: str
     shape: str
+    kind: str = NO_CLASS  # the parameter class of the requests that show it, where it tells the cause
     sightings: list[Sighting] = field(default_factory=list)
     requests: int = 0  # how many answers showed it (0 when only the failing tests are known)
 
@@ -86,13 +103,45 @@ class RootCause:
         return list(dict.fromkeys(sighting.test for sighting in self.sightings))
 
 
-def group(sightings: Sequence[Sighting], requests: Mapping[tuple[str, str], int] | None = None) -> list[RootCause]:
+def group(sightings: Sequence[Sighting], requests: Mapping[tuple[str, str], int] | None = None,
+          counts: RequestCounts | None = None) -> list[RootCause]:
     """The findings of a run, in the order first met; `requests` counts the answers that showed each
-    (name, shape), from the run's ledger."""
-    findings: dict[tuple[str, str], RootCause] = {}
+    (name, shape), `counts` the classes of the requests that did, from the run's log."""
+    by_shape: dict[tuple[str, str], list[Sighting]] = {}
     for sighting in sightings:
-        key = (sighting.name, shape_of(sighting.received, sighting.status))
-        findings.setdefault(key, RootCause(*key)).sightings.append(sighting)
-    for key, finding in findings.items():
-        finding.requests = (requests or {}).get(key, 0) or len(finding.sightings)
+        by_shape.setdefault((sighting.name, shape_of(sighting.received, sighting.status)), []).append(sighting)
+    findings: dict[tuple[str, str, str], RootCause] = {}
+    for (name, shape), members in by_shape.items():
+        failing, kinds = _kinds(name, shape, members, counts or RequestCounts())
+        requests_of: Counter[str] = Counter()
+        for classes, count in failing.items():
+            requests_of[kinds.get(classes, NO_CLASS)] += count
+        shown = Counter(kinds.get(sighting.classes, NO_CLASS) for sighting in members if sighting.classes)
+        usual = max(shown, key=lambda kind: (shown[kind], requests_of[kind])) if shown else NO_CLASS
+        for sighting in members:
+            kind = kinds.get(sighting.classes, NO_CLASS) if sighting.classes else usual
+            findings.setdefault((name, shape, kind), RootCause(name, shape, kind)).sightings.append(sighting)
+        mine = [finding for (n, s, _), finding in findings.items() if (n, s) == (name, shape)]
+        for finding in mine:
+            finding.requests = requests_of[finding.kind]
+        # requests of a kind no failing test met are counted with the finding most of them showed
+        unmet = sum(count for kind, count in requests_of.items() if kind not in {f.kind for f in mine})
+        widest = max(mine, key=lambda finding: finding.requests)
+        widest.requests += unmet
+        for finding in mine:
+            total = (requests or {}).get((name, shape), 0) if len(mine) == 1 else 0
+            finding.requests = max(finding.requests, total, len(finding.sightings))
     return list(findings.values())
+
+
+def _kinds(name: str, shape: str, members: Sequence[Sighting],
+           counts: RequestCounts) -> tuple[dict[Signature, int], dict[Signature, str]]:
+    """The classes of the requests that showed a finding, with how many did, and the kind of each."""
+    failing = dict(counts.showing.get((name, shape), {}))
+    for sighting in members:
+        if sighting.classes and sighting.classes not in failing:
+            failing[sighting.classes] = 1
+    status = members[0].status
+    if status is None or not told_by_status(members[0].received):
+        return failing, {}
+    return failing, request_kinds(failing, comparable(counts.by_class_status, failing, status))

@@ -332,3 +332,13 @@ def expect_status(check: str, exchange: Exchange, expected: int | set[int], prom
         fail(check, promise, exchange, received=f"HTTP {exchange.status}",
              expected=" or ".join(f"HTTP {status}" for status in sorted(allowed)))
 
+
+_STATUS_PROMISE = re.compile(r"HTTP [1-5][0-9]{2}( or HTTP [1-5][0-9]{2})*")
+
+
+def promised_statuses(violation: ContractViolation) -> tuple[int, ...]:
+    """The statuses a promise about one answer's status accepts (as expect_status tells them), else ()."""
+    if not (_STATUS_PROMISE.fullmatch(violation.expected) and re.fullmatch(r"HTTP [0-9]{3}", violation.received)):
+        return ()
+    return tuple(int(status) for status in re.findall(r"[0-9]{3}", violation.expected))
+

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.finding_groups import shape_of
+from contract_tests.registry.finding_groups import RequestCounts, shape_of
 from contract_tests.registry.parameter_classes import classes_of
+from contract_tests.registry.request_kinds import Signature, signature
 from contract_tests.registry.sequences import may_be_a_copy, may_be_a_source, normalized_request, served_data
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
@@ -42,6 +43,8 @@ class RequestLog:
     by_class: Counter[str] = field(default_factory=Counter)
     judged: Counter[str] = field(default_factory=Counter)  # check name -> answers it judged
     findings: Counter[str] = field(default_factory=Counter)  # "name\tshape" -> answers that showed it
+    by_class_status: Counter[str] = field(default_factory=Counter)  # "class\tstatus" -> answers
+    finding_classes: Counter[str] = field(default_factory=Counter)  # "name\tshape\tclass|class" -> answers
     sent: int = 0
     _first: dict[bytes, Exchange] = field(default_factory=dict, repr=False)  # served data -> its first request
     _unbound: list[Exchange] = field(default_factory=list, repr=False)
@@ -67,14 +70,20 @@ class RequestLog:
                 return
         self._classify(exchange)
 
-    def _classify(self, exchange: Exchange) -> None:
-        assert self.target is not None
+    def classes(self, exchange: Exchange) -> Signature:
+        """The parameter classes of a request (none before the log knows its target's tokens)."""
+        if self.target is None:
+            return ()
         authorization = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), None)
-        classes = classes_of(exchange.method, exchange.url, authorization, stream_id=self.target.stream_id,
-                             valid_token=self.target.token, forbidden_token=self.target.forbidden_token,
-                             expired_token=self.target.expired_token)
+        return signature(classes_of(exchange.method, exchange.url, authorization, stream_id=self.target.stream_id,
+                                    valid_token=self.target.token, forbidden_token=self.target.forbidden_token,
+                                    expired_token=self.target.expired_token))
+
+    def _classify(self, exchange: Exchange) -> None:
+        classes = self.classes(exchange)
         with self.lock:
             self.by_class.update(classes)
+            self.by_class_status.update(f"{name}\t{exchange.status}" for name in classes)
 
     def note_judged(self, names: list[str]) -> None:
         with self.lock:
@@ -82,8 +91,12 @@ class RequestLog:
 
     def note_violation(self, violation: ContractViolation) -> None:
         status = violation.exchange.status if violation.exchange is not None else None
+        key = f"{violation.check}\t{shape_of(violation.received, status)}"
+        classes = self.classes(violation.exchange) if violation.exchange is not None else ()
         with self.lock:
-            self.findings[f"{violation.check}\t{shape_of(violation.received, status)}"] += 1
+            self.findings[key] += 1
+            if classes:
+                self.finding_classes[f"{key}\t{'|'.join(classes)}"] += 1
 
     def source_of(self, exchange: Exchange) -> Exchange | None:
         """The first request, asked otherwise, whose answer this one repeats word for word (see
@@ -98,15 +111,28 @@ class RequestLog:
     def requests_showing(self, name: str, shape: str) -> int:
         return self.findings.get(f"{name}\t{shape}", 0)
 
+    def counts(self) -> RequestCounts:
+        """Answers by class and status, and the classes of the requests that showed each finding."""
+        with self.lock:
+            by_class_status = {(key.rpartition("\t")[0], int(key.rpartition("\t")[2])): count
+                               for key, count in self.by_class_status.items()}
+            showing: dict[tuple[str, str], dict[Signature, int]] = {}
+            for key, count in self.finding_classes.items():
+                name, _, rest = key.partition("\t")
+                shape, _, classes = rest.rpartition("\t")
+                showing.setdefault((name, shape), {})[tuple(classes.split("|"))] = count
+        return RequestCounts(by_class_status, showing)
+
     def snapshot(self) -> dict[str, Any]:
         """The counts as plain data (for a parallel run's workers to send)."""
         with self.lock:
             return {"sent": self.sent, "by_status": dict(self.by_status), "by_class": dict(self.by_class),
-                    "judged": dict(self.judged), "findings": dict(self.findings)}
+                    "judged": dict(self.judged), "findings": dict(self.findings),
+                    "by_class_status": dict(self.by_class_status), "finding_classes": dict(self.finding_classes)}
 
     def merge(self, snapshot: Mapping[str, Any]) -> None:
         """Add another process's counts."""
         with self.lock:
             self.sent += int(snapshot.get("sent", 0))
-            for name in ("by_status", "by_class", "judged", "findings"):
+            for name in ("by_status", "by_class", "judged", "findings", "by_class_status", "finding_classes"):
                 getattr(self, name).update({key: int(value) for key, value in snapshot.get(name, {}).items()})

@@ -3,8 +3,10 @@
 Each generated case is sent and its answer held to Schemathesis' checks, against openapi.yaml with the
 registry's readings applied (judged_spec.py), and to every check of the registry; each failure becomes one
 ContractViolation named as finding_names.py says, with the request's curl line. One run reports all it found,
-the first example of each distinct finding. The fast profile explores from a fixed seed (the same requests on
-every run); the deep profile from the run's seed.
+the first example of each distinct finding (name and shape), and of a finding told by a status alone (a 500)
+also the first on each parameter class no earlier example had: a 500 on searches after one on deep pages is
+another cause, which the report tells apart by the kind of request (registry/request_kinds.py). The fast
+profile explores from a fixed seed (the same requests on every run); the deep profile from the run's seed.
 """
 
 from __future__ import annotations
@@ -20,16 +22,21 @@ from schemathesis.core.failures import Failure
 
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
+from contract_tests.registry.finding_groups import shape_of
 from contract_tests.registry.finding_names import schemathesis_name
 from contract_tests.registry.judged_spec import response_schema
+from contract_tests.registry.request_kinds import Signature, told_by_status
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.registry.schemathesis_checks import exchange_of
 from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.schemathesis_internals import case_generated_as
 
 # Left to the registry, which knows the readings: a clamped limit is served (negative_data_rejection), a page
 # past the end may be a 404 (positive_data_acceptance); test_auth.py holds auth (ignored_auth's probes bypass
 # the paced session, so a throttled probe would read as a breach).
 LEFT_TO_THE_REGISTRY = ("ignored_auth", "negative_data_rejection", "positive_data_acceptance")
+# The check of Schemathesis that finds each kind of its findings about how a request was generated.
+GENERATION_CHECKS = {"positive": "positive_data_acceptance", "negative": "negative_data_rejection"}
 
 
 def excluded_checks() -> list[Any]:
@@ -68,26 +75,39 @@ def violations_of(case: Any, response: Any, spec: dict[str, Any], secrets: Secre
     return list({violation.check: violation for violation in found}.values())
 
 
-def answer_violations(exchange: Exchange, judged: dict[str, Any]) -> list[ContractViolation]:
+def generated_as(finding: str) -> str | None:
+    """The generation mode a finding of Schemathesis names (`positive:400`, `negative:200`), or None."""
+    kind = finding.partition(":")[0]
+    return kind if kind in GENERATION_CHECKS and ":" in finding else None
+
+
+def answer_violations(exchange: Exchange, judged: dict[str, Any], mode: str | None = None) -> list[ContractViolation]:
     """Every broken promise of an answer the suite received by itself (a replayed finding's request), judged as
-    the exploration judges its own: the case rebuilt from the request, Schemathesis' checks, then the registry's."""
+    the exploration judges its own: the case rebuilt from the request, Schemathesis' checks, then the registry's.
+    With a `mode` (positive, negative), the case is one generated so, and Schemathesis' check of that mode
+    (positive_data_acceptance, negative_data_rejection) judges it too."""
     operation = schemathesis.openapi.from_dict(judged)[VIEWERS_PATH]["GET"]
     path = httpx.URL(exchange.url).path
     stream = path.split("/live-stream/", 1)[-1].split("/", 1)[0]
-    case = operation.Case(path_parameters={"id": stream}, query=dict(exchange.query),
-                          headers=dict(exchange.request_headers))
+    parts: dict[str, Any] = {"path_parameters": {"id": stream}, "query": dict(exchange.query),
+                             "headers": dict(exchange.request_headers)}
+    case = (operation.Case(**parts) if mode is None else
+            case_generated_as(operation, schemathesis.GenerationMode(mode), **parts))
+    excluded = [check for check in excluded_checks()
+                if mode is None or getattr(check, "__name__", "") != GENERATION_CHECKS[mode]]
     request = httpx.Request(exchange.method, exchange.url, headers=dict(exchange.request_headers))
     response = httpx.Response(exchange.status, headers=dict(exchange.headers), content=exchange.text.encode("utf-8"),
                               request=request)
     response.elapsed = timedelta(0)  # httpx sets it as a client reads; Schemathesis reads it
-    return violations_of(case, response, judged, exchange.secrets, excluded_checks())
+    return violations_of(case, response, judged, exchange.secrets, excluded)
 
 
 def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,
-            send: Callable[[Any], Any],
-            judge: Callable[[Any, Any], list[ContractViolation]]) -> dict[str, ContractViolation]:
-    """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name."""
-    first: dict[str, ContractViolation] = {}
+            send: Callable[[Any], Any], judge: Callable[[Any, Any], list[ContractViolation]],
+            classes: Callable[[Exchange], Signature] = lambda exchange: ()) -> list[ContractViolation]:
+    """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name
+    and shape, and of a finding told by a status alone the first on each parameter class (`classes`) not met."""
+    kept = Kept(classes)
 
     @hypothesis.settings(max_examples=examples, database=None, deadline=None,
                          phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
@@ -96,7 +116,26 @@ def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int,
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def each_case(case: Any) -> None:
         for violation in judge(case, send(case)):
-            first.setdefault(violation.check, violation)
+            kept.offer(violation)
 
     each_case()
-    return first
+    return kept.violations
+
+
+class Kept:
+    """The examples an exploration reports: the first of each name and shape of what came back, and, of a
+    finding told by a status alone, the first whose request has a parameter class none kept before it had."""
+
+    def __init__(self, classes: Callable[[Exchange], Signature]) -> None:
+        self.classes = classes
+        self.violations: list[ContractViolation] = []
+        self.met: dict[tuple[str, str], set[str]] = {}
+
+    def offer(self, violation: ContractViolation) -> None:
+        status = violation.exchange.status if violation.exchange is not None else None
+        key = (violation.check, shape_of(violation.received, status))
+        classes = set(self.classes(violation.exchange)) if violation.exchange is not None else set()
+        new = told_by_status(violation.received) and not classes <= self.met.get(key, set())
+        if key not in self.met or new:
+            self.violations.append(violation)
+            self.met.setdefault(key, set()).update(classes)

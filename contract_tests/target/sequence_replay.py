@@ -19,7 +19,7 @@ from contract_tests.registry.documented_rules import load_spec
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.finding_names import is_schemathesis_name
 from contract_tests.registry.judged_spec import judged_spec
-from contract_tests.registry.response_checks import CHECKS, verify
+from contract_tests.registry.response_checks import CHECKS, expect_status, promised_statuses, verify
 from contract_tests.registry.sequences import (
     ANONYMOUS,
     FORBIDDEN,
@@ -34,7 +34,7 @@ from contract_tests.registry.sequences import (
 )
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
-from contract_tests.target.schemathesis_exploration import answer_violations
+from contract_tests.target.schemathesis_exploration import answer_violations, generated_as
 from contract_tests.target.viewers_client import ContractClient
 
 TOKEN_VARIABLES = {VALID: "CONTRACT_TOKEN", FORBIDDEN: "CONTRACT_FORBIDDEN_TOKEN"}
@@ -57,9 +57,11 @@ class Reproducer:
     problem: str
     requests: tuple[ReplayedRequest, ...]
     test: str = ""  # the test that met it, as the report names it ("" when not known)
+    statuses: tuple[int, ...] = ()  # what a promise about the last answer's status accepts (expect_status)
 
     def to_json(self) -> str:
         return json.dumps({"finding": self.finding, "problem": self.problem, "test": self.test,
+                           **({"statuses": list(self.statuses)} if self.statuses else {}),
                            "requests": [asdict(request) for request in self.requests]}, indent=2, ensure_ascii=False)
 
     @classmethod
@@ -67,7 +69,7 @@ class Reproducer:
         raw = json.loads(text)
         return cls(str(raw["finding"]), str(raw.get("problem", "")),
                    tuple(ReplayedRequest(str(r["method"]), str(r["path"]), str(r["caller"])) for r in raw["requests"]),
-                   str(raw.get("test", "")))
+                   str(raw.get("test", "")), tuple(int(status) for status in raw.get("statuses", ())))
 
     @classmethod
     def read(cls, path: Path) -> Reproducer:
@@ -117,18 +119,16 @@ def reproducer_of(violation: ContractViolation, target: Target, test: str = "") 
         parts = urlsplit(exchange.url)
         requests.append(ReplayedRequest(exchange.method, parts.path + (f"?{parts.query}" if parts.query else ""),
                                         caller_of(exchange, target)))
-    return Reproducer(violation.check, violation.problem, tuple(requests), test)
+    return Reproducer(violation.check, violation.problem, tuple(requests), test, promised_statuses(violation))
 
 
-def replay_problem(finding: str) -> str | None:
+def replay_problem(finding: str, statuses: Sequence[int] = ()) -> str | None:
     """Why a replay of this finding's requests cannot judge it, or None when it can: a registry check and what
-    Schemathesis judges of an answer are judged again on each answer, a promise across requests on them all."""
-    if finding in CHECKS or finding in SEQUENCE_FINDINGS:
+    Schemathesis judges of an answer (`positive:`/`negative:` too, by the mode its name says the request was
+    generated in) are judged again on each answer, a promise about one answer's status (`statuses`) on the
+    last, a promise across requests on them all."""
+    if finding in CHECKS or finding in SEQUENCE_FINDINGS or (finding in PROMISES and statuses):
         return None
-    if finding.startswith(("positive:", "negative:")) and is_schemathesis_name(finding):
-        allows = "allows" if finding.startswith("positive:") else "forbids"
-        return (f"{finding} says Schemathesis generated the request as one openapi.yaml {allows}, which a replay "
-                "of the request does not know")
     if is_schemathesis_name(finding):
         return None
     if finding in PROMISES:
@@ -141,12 +141,12 @@ def replay(reproducer: Reproducer, api: ContractClient,
     """Send the requests in order and judge each answer: the first broken promise (the first of `finding`'s
     when given) and the answers up to it; None and every answer when all held. NotReplayable when the finding
     cannot be judged from these requests' answers (before any is sent, or once the answers show it)."""
-    problem = replay_problem(finding) if finding is not None else None
+    problem = replay_problem(finding, reproducer.statuses) if finding is not None else None
     if problem is not None:
         raise NotReplayable(problem)
     steps: list[Step] = []
     target = api.target
-    for request in reproducer.requests:
+    for number, request in enumerate(reproducer.requests, 1):
         headers: dict[str, str] = {}
         if request.caller == VALID:
             headers = api.auth()
@@ -163,11 +163,16 @@ def replay(reproducer: Reproducer, api: ContractClient,
         found: ContractViolation | None = None
         try:
             if finding is not None and is_schemathesis_name(finding):
-                # what Schemathesis found (schema:Viewer.username, status:422) is judged as Schemathesis judged it
-                found = next((v for v in answer_violations(exchange, judged_spec(load_spec())) if v.check == finding),
-                             None)
+                # what Schemathesis found (schema:Viewer.username, status:422, negative:200) is judged as
+                # Schemathesis judged it: a positive:/negative: case as one generated in that mode
+                found = next((v for v in answer_violations(exchange, judged_spec(load_spec()), generated_as(finding))
+                              if v.check == finding), None)
             elif finding is None or finding in CHECKS:
                 verify(exchange, None if finding is None else [finding])
+            elif finding in PROMISES and reproducer.statuses:
+                if number == len(reproducer.requests):  # the promise was about the last answer's status
+                    expect_status(finding, exchange, set(reproducer.statuses), reproducer.problem)
+                continue
             if found is None and finding not in CHECKS:
                 found = judge(steps, finding)
         except ContractViolation as violation:
@@ -214,8 +219,10 @@ def minimized(reproducer: Reproducer, api: ContractClient,
     while changed and len(best[0].requests) > 1 and trials < most_trials:
         changed = False
         requests = best[0].requests
-        for index in range(len(requests)):
-            candidate = Reproducer(reproducer.finding, reproducer.problem, (*requests[:index], *requests[index + 1:]))
+        kept_last = 1 if reproducer.statuses else 0  # a promise about the last answer's status keeps that request
+        for index in range(len(requests) - kept_last):
+            candidate = Reproducer(reproducer.finding, reproducer.problem, (*requests[:index], *requests[index + 1:]),
+                                   reproducer.test, reproducer.statuses)
             trials += 1
             # Twice: the second replay follows the candidate's own requests, not what an earlier trial left in
             # the target's state (a setting kept from the previous request would pass any candidate).
