@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract_tests.registry.response_checks import expect_status
+from contract_tests.target.deployment import not_run
 from contract_tests.target.viewers_client import ContractClient
 
 UNKNOWN_STREAM = "0123456789abcdef01234567"
@@ -37,7 +38,7 @@ def test_401_envelope(api: ContractClient) -> None:
 
 def test_403_envelope(api: ContractClient) -> None:
     if not api.target.forbidden_token:
-        pytest.skip("no CONTRACT_FORBIDDEN_TOKEN: the 403 envelope is not checked")
+        pytest.skip(not_run("forbidden_token"))
     exchange = api.viewers(headers=api.auth(api.target.forbidden_token))
     expect_status("error_envelope_403", exchange, 403, "a user who may not read the stream is answered with 403")
     api.verify(exchange, ["envelope_shape", "envelope_error", "envelope_status_code", "envelope_timestamp"])

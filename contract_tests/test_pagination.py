@@ -14,7 +14,6 @@ from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.churn_tolerance import Attempt, audience_shrinks, changes_across, settle
 from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.query_dimensions import DEEP_SAMPLE_LIMITS
 from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.page_walks import limits_for, partition_attempt, refused_past_the_end
@@ -63,14 +62,16 @@ def _moved(exchange: Exchange) -> ContractViolation:
 def test_walking_every_page_yields_every_viewer_once(api: ContractClient, audience_size: int,
                                                     suite_profile: SuiteProfile, ledger: Ledger) -> None:
     """At each limit the audience allows a walk at, the largest last: its order is also held against pages deep
-    in it at small limits (a third of the way in, across a page boundary, its end: pagination_stable_order)."""
+    in it at the profile's sample limits (a third of the way in, across a page boundary, its end, and in the deep
+    and campaign profiles more places: pagination_stable_order)."""
     limits = limits_for(audience_size, suite_profile.walk_limits, suite_profile.walk_pages)
     largest = max(limits)
     for limit in [*(limit for limit in limits if limit != largest), largest]:
-        samples = DEEP_SAMPLE_LIMITS if limit == largest else ()
+        samples = suite_profile.deep_sample_limits if limit == largest else ()
         settle(f"pagination_partition at limit {limit}",
                partition_attempt(api, "pagination_partition", limit=limit, max_pages=suite_profile.walk_pages,
-                                 sample_limits=samples), notes=ledger)
+                                 sample_limits=samples, sample_positions=suite_profile.deep_sample_pages),
+               notes=ledger)
 
 
 def test_limits_agree_on_the_order(api: ContractClient, ledger: Ledger) -> None:

@@ -14,12 +14,7 @@ from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.churn_tolerance import Attempt, changes_across, settle
 from contract_tests.registry.documented_rules import VIEWERS_PATH, is_blank, paging_rules
-from contract_tests.registry.query_dimensions import (
-    DEEP_SAMPLE_LIMITS,
-    SEARCH_TERM_KINDS,
-    limits_for_total,
-    served_terms,
-)
+from contract_tests.registry.query_dimensions import SEARCH_TERM_KINDS, limits_for_total, served_terms
 from contract_tests.registry.reading_notes import ReadingNotes
 from contract_tests.registry.response_checks import expect_status
 from contract_tests.registry.search_collations import found_by_the_mock_only, found_under_every
@@ -142,11 +137,12 @@ SEARCH_WALK_PAGES = 40  # the most pages a walk of one search may take
 
 
 @pytest.mark.parametrize("kind", [*SEARCH_TERM_KINDS, "accented"])
-def test_a_search_pages_partition_its_matches(api: ContractClient, kind: str, ledger: Ledger) -> None:
+def test_a_search_pages_partition_its_matches(api: ContractClient, kind: str, ledger: Ledger,
+                                              suite_profile: SuiteProfile) -> None:
     """A search by a term drawn from the served viewers (a whole surname or username, a fragment from inside
     a field, the letter most of them hold; or `ş`, which collations read apart) walked at limits chosen from
-    its total (a short last page, a full one), then at the largest limit with pages deep in it sampled at
-    small ones: every walk yields totalItems viewers, each once (search_totals), every page full but the
+    its total (a short last page, a full one), then at the largest limit with pages deep in it sampled at the
+    profile's sample limits: every walk yields totalItems viewers, each once (search_totals), every page full but the
     last (pagination_page_length), every sampled page the slice of the order (pagination_stable_order)."""
     most = paging_rules().max_limit
     term = "ş" if kind == "accented" else served_terms(
@@ -155,7 +151,8 @@ def test_a_search_pages_partition_its_matches(api: ContractClient, kind: str, le
     for limit in [*(limit for limit in limits_for_total(total, most, SEARCH_WALK_PAGES) if limit != most), most]:
         settle(f"search_totals for {term!r} at limit {limit}",
                partition_attempt(api, "search_totals", limit=limit, search=term, max_pages=SEARCH_WALK_PAGES,
-                                 sample_limits=DEEP_SAMPLE_LIMITS if limit == most else ()), notes=ledger)
+                                 sample_limits=suite_profile.deep_sample_limits if limit == most else (),
+                                 sample_positions=suite_profile.deep_sample_pages), notes=ledger)
 
 
 def test_blank_search_is_no_filter(api: ContractClient, ledger: Ledger) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.target.deployment import not_run
 from tests.conftest import LiveMock, start_mock, stop_mock
 from tests.test_contract_suite import run_suite
 
@@ -42,8 +43,14 @@ def test_other_promises_stay_red_beside_an_allowance(wrong_status_codes: LiveMoc
 
 
 def test_a_skipped_check_says_why_in_the_report(live_mock: LiveMock, tmp_path: Path) -> None:
-    run = run_suite(live_mock.base_url, tmp_path, "contract_tests/test_auth.py", CONTRACT_FORBIDDEN_TOKEN="")
+    run = run_suite(live_mock.base_url, tmp_path, "contract_tests/test_auth.py", CONTRACT_FORBIDDEN_TOKEN="",
+                    CONTRACT_EXPIRED_TOKEN="")
     assert run.returncode == 0, run.output[-2000:]
     assert "## Not checked" in run.report
-    assert ("test_a_forbidden_user_is_403_whatever_the_query[no query]`: no CONTRACT_FORBIDDEN_TOKEN: the 403 is not "
-            "checked") in run.report
+    for variable, reason, tests in (("CONTRACT_FORBIDDEN_TOKEN", not_run("forbidden_token"), 7),
+                                    ("CONTRACT_EXPIRED_TOKEN", not_run("expired_token"), 1)):
+        assert f"- {reason} ({tests} test" in run.report, run.report[:3000]
+        assert f"contract {reason} ({tests} test" in run.output, run.output[-3000:]
+        assert f"as {variable} is not set; set it" in reason
+    assert "| `auth_rejects_expired` | not run | 0 |" in run.report
+    assert "test_a_forbidden_user_is_403_whatever_the_query[no query]`" in run.report

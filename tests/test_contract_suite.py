@@ -118,6 +118,20 @@ def test_the_suite_passes_against_the_mock_given_by_variables(live_mock: LiveMoc
     assert 'failures="0"' in run.junit
 
 
+def test_on_the_bundled_mock_the_checks_of_every_optional_value_run_and_pass(tmp_path: Path) -> None:
+    """The bundled mock gives the suite its expired and forbidden tokens and its ended stream (through its own
+    command): nothing is skipped, the expired token is sent and refused, and no token shows anywhere."""
+    run = run_suite(None, tmp_path, "contract_tests/test_auth.py", "contract_tests/test_existence.py")
+    assert run.returncode == 0, run.output[-3000:]
+    assert "the bundled mock at http://127.0.0.1:" in run.report and "0 failed, 0 skipped" in run.report
+    assert "| `contract_tests/test_auth.py::test_an_expired_token_is_401` | passed |" in run.report
+    assert "not run" not in run.report and "not run" not in run.output
+    assert "| token: expired | 1 |" in run.report, run.report[:3000]  # sent once (and refused with 401)
+    assert "skipped" not in run.junit.replace('skipped="0"', "")
+    for text in (run.output, run.report, run.junit):
+        assert "eyJhbGci" not in text  # the start of every token the mock mints: each is cut out
+
+
 def test_a_base_url_without_token_or_stream_is_one_clear_error(tmp_path: Path) -> None:
     run = run_suite(None, tmp_path, CONTRACT_BASE_URL="https://staging.example.com")
     assert run.returncode == 4

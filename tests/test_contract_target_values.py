@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import jwt
 import pytest
 
-from contract_tests.target.deployment import TargetError, check_given
+from contract_tests.target.deployment import TargetError, check_given, expiry_problem
 
 GIVEN = {"base_url": "https://staging.example.com", "token": "a.b.c", "stream_id": "64d15f9e2e6c8f4d5a123456",
          "forbidden_token": None, "ended_stream_id": None}
@@ -32,3 +33,11 @@ def test_a_token_no_header_can_carry_is_named_without_its_value(name: str, varia
         check_given({**GIVEN, name: value})
     assert str(caught.value).startswith(f"{variable} ") and message in str(caught.value)
     assert "XYZ" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("exp", "told"), [(-10**20, "expired at exp -100000000000000000000 (no date-time)"),
+                                           (-10**9, "expired at 1938-04-24T22:13:20Z")])
+def test_a_token_that_expired_before_any_date_is_told_in_one_line(exp: int, told: str) -> None:
+    token = jwt.encode({"sub": "u", "exp": exp}, "k" * 32, algorithm="HS256")
+    problem = expiry_problem("CONTRACT_TOKEN", token, now=1_800_000_000)
+    assert problem is not None and problem.startswith(f"CONTRACT_TOKEN {told} (") and "\n" not in problem

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jwt
 import pytest
 
+from mockserver.cli.main import main
 from mockserver.core.auth import (
     AuthenticationFailed,
     PermissionDenied,
@@ -13,7 +14,9 @@ from mockserver.core.auth import (
     check_secret,
     may_read_audience,
     mint_token,
+    token_expiry,
 )
+from mockserver.settings import DEVELOPMENT_SECRET
 
 SECRET = "s" * 40
 OTHER = "o" * 64
@@ -96,3 +99,39 @@ def test_a_kept_token_still_expires() -> None:
     time.sleep(2.1)
     with pytest.raises(AuthenticationFailed, match="expired"):
         verifier.principal(f"Bearer {token}")
+
+
+def test_a_negative_lifetime_mints_a_token_refused_as_expired() -> None:
+    token = mint_token(SECRET, "user-1", expires_in_s=-3600, now=1_700_000_000)
+    assert jwt.decode(token, options={"verify_signature": False})["exp"] == 1_699_996_400
+    with pytest.raises(AuthenticationFailed, match="has expired"):
+        TokenVerifier(SECRET).principal(f"Bearer {token}")
+
+
+@pytest.mark.parametrize(("lifetime", "message"), [
+    (-1_800_000_001, "the token would expire before 1970 (at most 1800000000 seconds in the past)"),
+    (10**20, "the token would expire after 9999 (at most 251602300799 seconds ahead)"),
+])
+def test_a_lifetime_no_date_time_holds_is_refused(lifetime: int, message: str) -> None:
+    assert token_expiry(1_800_000_000, -1_800_000_000) == 0
+    with pytest.raises(ValueError) as refused:
+        token_expiry(1_800_000_000, lifetime)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(("value", "told"), [("-99999999999999999999", "would expire before 1970"),
+                                             ("99999999999999999999", "would expire after 9999"),
+                                             ("1h", "not a whole number"), ("", "not a whole number")])
+def test_the_token_command_names_a_bad_lifetime_in_one_line(value: str, told: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "--expires-in", value]) == 2
+    printed = capsys.readouterr()
+    assert printed.out == "" and printed.err.startswith(f"mockserver: --expires-in has value {value!r}: ")
+    assert told in printed.err and printed.err.count("\n") == 1
+
+
+def test_the_token_command_mints_an_expired_token(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "--expires-in", "-3600"]) == 0
+    token = capsys.readouterr().out.strip()
+    with pytest.raises(AuthenticationFailed, match="has expired"):
+        TokenVerifier(DEVELOPMENT_SECRET).principal(f"Bearer {token}")

@@ -23,6 +23,7 @@ def test_each_token_attack_has_its_class() -> None:
     assert token_class("Basic dXNlcjpwYXNz", VALID, None) == "token: garbage credentials"
     assert token_class(f"Bearer {VALID}", VALID, None) == "token: valid"
     assert token_class("Bearer f.o.r", VALID, "f.o.r") == "token: forbidden user"
+    assert token_class("Bearer e.x.p", VALID, "f.o.r", "e.x.p") == "token: expired"
     assert token_class(f"Bearer {head}.{claims}.QUJD", VALID, None) == "token: tampered signature"
     assert token_class(f"Bearer {head}.{_b64({'sub': 'you'})}.{signature}", VALID, None) == "token: forged claims"
     assert token_class(f"Bearer {_b64({'alg': 'none'})}.{claims}.", VALID, None) == "token: alg none"

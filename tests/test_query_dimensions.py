@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from contract_tests.plugin.hypothesis_profiles import PROFILES
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.query_dimensions import (
     deep_page_samples,
+    deep_positions,
     limits_for_total,
     page_slice_violation,
     served_terms,
@@ -59,6 +61,28 @@ def test_samples_lie_deep_at_other_limits_and_within_the_total() -> None:
     assert (2001, 1) in samples  # the first viewer past the walk's page boundary nearest two thirds in
     assert all((page - 1) * limit < 3000 for page, limit in samples)
     assert deep_page_samples(1, 100, (7, 1)) == [] and deep_page_samples(45, 7, (7,)) == []
+
+
+def test_more_places_sample_more_pages_and_three_sample_what_they_always_did() -> None:
+    assert deep_positions(3000, 100, 3) == [1000, 2000, 2999]  # a third in, the seam nearest two thirds, the last
+    assert deep_positions(3000, 100, 9) == [750, 800, 1000, 1500, 2000, 2200, 2250, 2999]  # 1500 twice: once
+    assert deep_positions(45, 100, 9) == [11, 15, 22, 33, 44] and deep_positions(2, 7, 9) == [0, 1]
+    few, more = deep_page_samples(3000, 100, (7, 1), 3), deep_page_samples(3000, 100, (37, 7, 3, 1), 9)
+    assert set(few) <= set(more) and len(few) == 6 and len(more) == 32
+    assert all((page - 1) * limit < 3000 for page, limit in more)
+    assert {(22, 37), (21, 37), (501, 3), (1501, 1)} <= set(more)  # 37 and 3 too, at the half (viewer 1501)
+
+
+@pytest.mark.parametrize("name", list(PROFILES))
+def test_each_profile_samples_its_own_limits_and_pages_and_fast_no_more_than_before(name: str) -> None:
+    profile = PROFILES[name]
+    samples = deep_page_samples(2500, max(profile.walk_limits), profile.deep_sample_limits, profile.deep_sample_pages)
+    if name == "fast":  # the pull requests' run: the pages it sampled before the profiles chose them
+        assert (profile.deep_sample_limits, profile.deep_sample_pages) == ((7, 1), 3)
+        assert samples == [(120, 7), (243, 7), (358, 7), (834, 1), (1701, 1), (2500, 1)]
+    else:
+        assert {3, 37} <= set(profile.deep_sample_limits) and profile.deep_sample_pages > 3
+        assert len(samples) > 6 * len(profile.deep_sample_limits) // 2
 
 
 ORDER = [f"v{n}" for n in range(10)]

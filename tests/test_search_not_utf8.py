@@ -30,5 +30,13 @@ def test_both_readings_of_a_term_that_is_not_utf8_keep_the_contract(target: str,
     assert run.returncode == (0 if kept else 1), run.output[-3000:]
     if kept:
         assert re.search(r"\b3 passed\b", run.output), run.output[-3000:]
+        declared = next(line for line in run.report.splitlines() if line.startswith("- Declared: "))
+        assert "CONTRACT_ALLOW" not in declared and "CONTRACT_SPEC" not in declared, declared  # the selection alone
     else:
         assert "search_soundness" in run.report, run.report[:3000]
+    # the 200 reading is no failure but a note: where the deployment and the mock part ways
+    noted = re.search(r"^## Where the deployment and the mock part ways[^#]*`search-not-utf8`: [^\n]*The mock serves "
+                      r"400 naming the parameter[^#]*search=%ff", run.report, re.MULTILINE)
+    assert bool(noted) == (target == "realistic"), run.report[:4000]
+    assert ("contract note: where the deployment and the mock part ways (accepted readings): " in run.output
+            and "search-not-utf8" in run.output) == (target == "realistic"), run.output[-3000:]

@@ -27,6 +27,10 @@ class SuiteProfile:
     default_seed: int | None = None
     sequence_examples: int = 10  # request sequences the state machine tries (per round of a campaign)
     sequence_steps: int = 12  # rules per sequence (a walk is one rule of several requests)
+    # Pages sampled deep in a walked query, each the slice of the walk's order: the page sizes sampled at, and how
+    # many pages at each (deep_page_samples: a third in, across a page boundary, the last; then more positions).
+    deep_sample_limits: tuple[int, ...] = (7, 1)
+    deep_sample_pages: int = 3
 
     def hypothesis_settings(self) -> settings:
         """The settings of the suite's own property tests under this profile."""
@@ -53,10 +57,11 @@ PROFILES = {
                          walk_pages=60, walk_limits=(100, 20, 7), default_seed=0),
     "deep": SuiteProfile("deep", schemathesis_examples=1500, search_examples=300, longest_search_term=60_000,
                          walk_pages=2000, walk_limits=(100, 37, 20, 7, 3, 1), sequence_examples=200,
-                         sequence_steps=25),
+                         sequence_steps=25, deep_sample_limits=(37, 7, 3, 1), deep_sample_pages=9),
     # Single requests at sizes between fast and deep, then request sequences round after round until the duration.
     "campaign": SuiteProfile("campaign", schemathesis_examples=300, search_examples=100, longest_search_term=60_000,
-                             walk_pages=200, walk_limits=(100, 20, 7, 1), sequence_examples=40, sequence_steps=25),
+                             walk_pages=200, walk_limits=(100, 20, 7, 1), sequence_examples=40, sequence_steps=25,
+                             deep_sample_limits=(37, 7, 3, 1), deep_sample_pages=6),
 }
 
 

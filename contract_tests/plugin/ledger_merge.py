@@ -52,8 +52,10 @@ def merge_ledger(ledger: Ledger, snapshot: Mapping[str, Any]) -> None:
     ledger.requests.merge(snapshot.get("requests", {}))
 
 
-def check_verdicts(findings: Sequence[FindingView], ledger: Ledger, judged: Mapping[str, int]) -> list[CheckVerdict]:
-    """Every check of the registry and promise across answers, with its verdict in this run."""
+def check_verdicts(findings: Sequence[FindingView], ledger: Ledger, judged: Mapping[str, int],
+                   not_run: Mapping[str, str] | None = None) -> list[CheckVerdict]:
+    """Every check of the registry and promise across answers, with its verdict in this run; `not_run`, the
+    promises whose tests were skipped for a value the target did not give (deployment.promises_not_run)."""
     broken = {finding.name: finding for finding in findings}
     verdicts = []
     promises = {**{name: check.promise for name, check in CHECKS.items()}, **PROMISES, **SEQUENCE_PROMISES}
@@ -64,6 +66,8 @@ def check_verdicts(findings: Sequence[FindingView], ledger: Ledger, judged: Mapp
             verdict = "allowed deviation"
         elif any(line.startswith(name) for line in ledger.not_verifiable):
             verdict = "not verifiable"
+        elif name in (not_run or {}):
+            verdict = "not run"
         else:
             verdict = "held" if name in CHECKS and judged.get(name) else "not broken"
         verdicts.append(CheckVerdict(name, promise, verdict, int(judged.get(name, 0))

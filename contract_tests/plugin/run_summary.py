@@ -28,7 +28,7 @@ class FindingView:
 class CheckVerdict:
     name: str
     promise: str
-    verdict: str  # held, broken, allowed, not verifiable
+    verdict: str  # held, not broken, broken, allowed deviation, not verifiable, not run
     runs: int  # answers (or tests) it judged
 
 
@@ -64,11 +64,13 @@ def terminal_lines(run: RunView) -> list[str]:
         lines.append("contract: tried " + "; ".join(f"{name} {count}" for name, count in shown[:12])
                      + ("; ..." if len(shown) > 12 else ""))
     broken = [check.name for check in run.checks if check.verdict == "broken"]
+    not_run = [check.name for check in run.checks if check.verdict == "not run"]
     checked = {check.name for check in run.checks}
     others = [finding.name for finding in run.findings if finding.name not in checked]  # Schemathesis', tests'
     lines.append(f"contract: {len(run.checks)} checks, {len(broken)} broken" + (f" ({', '.join(broken)})"
                                                                                 if broken else "")
-                 + (f"; {len(others)} other finding(s) ({', '.join(others)})" if others else ""))
+                 + (f"; {len(others)} other finding(s) ({', '.join(others)})" if others else "")
+                 + (f"; {len(not_run)} not run ({', '.join(not_run)})" if not_run else ""))
     for finding in run.findings:
         lines.append(f"contract finding: {finding.name}: {finding.problem} ("
                      + (f"on {finding.kind}; " if finding.kind else "") + f"{finding.requests} request(s), "

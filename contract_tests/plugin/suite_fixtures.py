@@ -64,8 +64,8 @@ def target(pytestconfig: pytest.Config, pacer: Pacer) -> Iterator[Target]:
     except TargetError as error:
         _untestable(run.report, str(error))
     run.report.target = mock.target.description
-    run.report.secrets.add(mock.target.token)
-    run.report.secrets.add(mock.target.forbidden_token)
+    for secret in (mock.target.token, mock.target.forbidden_token, mock.target.expired_token):
+        run.report.secrets.add(secret)
     try:
         problem = preflight_problem(mock.target, pacer, run.settings, run.ledger)
         if problem is not None:

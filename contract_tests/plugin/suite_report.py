@@ -30,6 +30,8 @@ from contract_tests.plugin.run_summary import markdown_lines as summary_markdown
 from contract_tests.plugin.suite_items import is_suite_item, reported_name
 from contract_tests.plugin.suite_report_sections import (
     ledger_sections,
+    not_checked,
+    not_checked_lines,
     parting_ways_line,
     untestable_junit,
     untestable_report,
@@ -37,6 +39,7 @@ from contract_tests.plugin.suite_report_sections import (
 from contract_tests.registry.parameter_classes import ordered
 from contract_tests.registry.secret_fragments import SecretFragments
 from contract_tests.registry.violations import ContractViolation
+from contract_tests.target.deployment import promises_not_run
 from contract_tests.target.pacing import OutOfTime
 
 NOTHING_DECLARED = "nothing (no allowed deviation, the shipped contract, every test)"
@@ -164,6 +167,8 @@ class ContractReport:
             parting = parting_ways_line(dict(self.ledger.readings))
             if parting is not None:
                 terminalreporter.write_line(parting)
+            for line in not_checked_lines(self.skipped()):
+                terminalreporter.write_line(line)
             for line in self.ledger.not_verifiable:
                 terminalreporter.write_line(f"contract warning: {line}")
             for name in self.ledger.stale_allowances():
@@ -186,6 +191,10 @@ class ContractReport:
             counted[outcome.outcome] = counted.get(outcome.outcome, 0) + 1
         return counted
 
+    def skipped(self) -> list[tuple[str, str]]:
+        """The tests the run did not run, each with the reason it gave (how to run it, where it says)."""
+        return [(o.test, o.text) for o in self.outcomes if o.outcome == "skipped"]
+
     def run_view(self) -> RunView:
         """What the run tried and found, for the terminal, the Markdown and the HTML report."""
         failed = [o for o in self.outcomes if o.outcome in {"failed", "error"}]
@@ -198,7 +207,8 @@ class ContractReport:
             results={**self.counts(), "subtests passed": self.subtests_passed}, findings=views,
             requests_by_status=dict(sorted(log["by_status"].items())),
             requests_by_class={name: log["by_class"][name] for name in ordered(log["by_class"])},
-            checks=check_verdicts(views, self.ledger, log["judged"]),
+            checks=check_verdicts(views, self.ledger, log["judged"],
+                                  promises_not_run(reason for _, reason in self.skipped())),
             seconds_by_part=seconds_by_part(self.outcomes), warnings=list(self.ledger.not_verifiable),
             workers=self.workers)
 
@@ -209,7 +219,6 @@ class ContractReport:
 
     def render(self, view: RunView | None = None) -> str:
         view = view or self.run_view()
-        skipped = [o for o in self.outcomes if o.outcome == "skipped"]
         counts = self.counts()
         cap = f"{self.max_rps:g} requests/s" if self.max_rps else "none"
         lines = [
@@ -234,9 +243,7 @@ class ContractReport:
         if view.findings:
             lines += finding_markdown(view.findings)
         lines += ledger_sections(self.ledger)
-        if skipped:
-            lines += ["## Not checked", ""]
-            lines += [f"- `{o.test}`: {o.text or 'skipped'}" for o in skipped] + [""]
+        lines += not_checked(self.skipped())
         lines += summary_markdown(view)
         lines += ["## Every check", "", "| test | outcome | seconds |", "| --- | --- | --- |"]
         lines += [f"| `{o.test}` | {o.outcome} | {o.seconds:.2f} |" for o in self.outcomes]

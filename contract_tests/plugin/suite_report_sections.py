@@ -74,6 +74,32 @@ def parting_ways_line(readings: dict[str, str]) -> str | None:
         if keys else None
 
 
+def skipped_by_reason(skipped: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The tests a run skipped (test, reason), grouped by the reason each gave, in the order first met."""
+    grouped: dict[str, list[str]] = {}
+    for test, reason in skipped:
+        grouped.setdefault(reason or "skipped", []).append(test)
+    return grouped
+
+
+def not_checked(skipped: list[tuple[str, str]]) -> list[str]:
+    """The report's section of what was not run: each reason once (it says how to run it), with its tests."""
+    if not skipped:
+        return []
+    lines = ["## Not checked", ""]
+    for reason, tests in skipped_by_reason(skipped).items():
+        lines.append(f"- {reason} ({len(tests)} test{'s' if len(tests) > 1 else ''}: "
+                     + ", ".join(f"`{test}`" for test in tests) + ")")
+    return [*lines, ""]
+
+
+def not_checked_lines(skipped: list[tuple[str, str]]) -> list[str]:
+    """The terminal's lines of the same: each reason once, with how many tests it kept from running."""
+    return [f"contract {reason if reason.startswith('not run: ') else f'not checked: {reason}'} "
+            f"({len(tests)} test{'s' if len(tests) > 1 else ''})"
+            for reason, tests in skipped_by_reason(skipped).items()]
+
+
 def ledger_sections(ledger: Ledger) -> list[str]:
     """Notes and warnings that do not fail the run: where the deployment and the mock part ways, not verifiable,
     allowed deviations, stale allowances, flakes."""

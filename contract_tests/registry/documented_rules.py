@@ -105,3 +105,17 @@ def matches(term: str, viewer: dict[str, Any]) -> bool:
     needle = fold(term)
     return any(isinstance(viewer.get(key), str) and needle in fold(viewer[key])
                for key in ("name", "surname", "username"))
+
+
+@read_from_spec
+def documented_messages() -> dict[int, str]:
+    """The message each documented error answer's example gives first (400 "Validation failed", ...)."""
+    responses = load_spec()["paths"][VIEWERS_PATH]["get"]["responses"]
+    messages: dict[int, str] = {}
+    for status, response in responses.items():
+        example = (response.get("content", {}).get("application/json", {}).get("example") or {}) \
+            if isinstance(response, dict) else {}
+        errors = example.get("errors") if isinstance(example, dict) else None
+        if str(status).isdigit() and isinstance(errors, list) and errors and isinstance(errors[0], str):
+            messages[int(status)] = errors[0]
+    return messages

@@ -28,8 +28,8 @@ CLASSES = (
     "search: none", "search: blank", "search: ASCII", "search: Turkish letters", "search: combining marks",
     "search: other scripts", "search: emoji and astral", "search: control and format characters",
     "search: regex or SQL metacharacters", f"search: long term (over {LONG_TERM} characters)",
-    "token: valid", "token: none", "token: garbage credentials", "token: forbidden user", "token: tampered signature",
-    "token: alg none", "token: forged claims", "token: other",
+    "token: valid", "token: none", "token: garbage credentials", "token: forbidden user", "token: expired",
+    "token: tampered signature", "token: alg none", "token: forged claims", "token: other",
     "stream id: the target's", "stream id: another or malformed", "method: undeclared",
 )
 
@@ -90,7 +90,7 @@ def _claims(part: str) -> object:
         return None
 
 
-def token_class(authorization: str | None, valid: str, forbidden: str | None) -> str:
+def token_class(authorization: str | None, valid: str, forbidden: str | None, expired: str | None = None) -> str:
     """Which caller, or which attack on the valid token, a request's Authorization header is."""
     if authorization is None:
         return "token: none"
@@ -101,6 +101,8 @@ def token_class(authorization: str | None, valid: str, forbidden: str | None) ->
         return "token: valid"
     if forbidden and token == forbidden:
         return "token: forbidden user"
+    if expired and token == expired:
+        return "token: expired"
     head, payload, signature = token.split(".")
     header = _claims(head)
     if isinstance(header, dict) and str(header.get("alg", "")).lower() == "none":
@@ -114,7 +116,7 @@ def token_class(authorization: str | None, valid: str, forbidden: str | None) ->
 
 
 def classes_of(method: str, url: str, authorization: str | None, *, stream_id: str, valid_token: str,
-               forbidden_token: str | None = None) -> list[str]:
+               forbidden_token: str | None = None, expired_token: str | None = None) -> list[str]:
     """Every class one request belongs to."""
     rules = paging_rules()
     parts = urlsplit(url)
@@ -125,7 +127,7 @@ def classes_of(method: str, url: str, authorization: str | None, *, stream_id: s
     if "page" not in query or "limit" not in query:
         found.append("page or limit: left out")
     found += search_classes(query.get("search"))
-    found.append(token_class(authorization, valid_token, forbidden_token))
+    found.append(token_class(authorization, valid_token, forbidden_token, expired_token))
     segments = unquote(parts.path).rstrip("/").split("/")
     asked_id = segments[-2] if len(segments) >= 2 and segments[-1] == "viewers" else ""
     found.append("stream id: the target's" if asked_id == stream_id else "stream id: another or malformed")

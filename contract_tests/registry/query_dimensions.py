@@ -22,7 +22,6 @@ from contract_tests.registry.response_checks import page_numbers
 from contract_tests.registry.violations import ContractViolation
 
 SEARCH_TERM_KINDS = ("whole", "inner", "many")
-DEEP_SAMPLE_LIMITS = (7, 1)  # the page sizes of the pages sampled deep in a walked query
 NAME_FIELDS = ("name", "surname", "username")
 
 
@@ -91,19 +90,37 @@ def limits_for_total(total: int, max_limit: int, max_pages: int) -> list[int]:
     return limits or [max_limit]
 
 
-def deep_page_samples(total: int, walked_limit: int, sample_limits: Sequence[int]) -> list[tuple[int, int]]:
+def deep_positions(total: int, walked_limit: int, count: int) -> list[int]:
+    """Positions (0-based) deep in a query of `total` results, from the first `count` of these places: the viewer
+    a third of the way in, the first past the walk's page boundary nearest two thirds of the way, the last; then,
+    at halves, quarters, eighths, ... of the way, the first viewer past the walk's page boundary nearest there and
+    the viewer there, in turn (a seam of the walk, then the middle of a page). A place that falls on another or
+    outside the query adds nothing: the same count gives the same positions, whatever the total."""
+    def boundary(fraction: float) -> int | None:
+        near = walked_limit * round(fraction * total / walked_limit)
+        return near if 0 < near < total else None
+
+    places: list[int | None] = [total // 3, boundary(2 / 3), total - 1]
+    denominator = 2
+    while len(places) < count:
+        for numerator in range(1, denominator, 2):
+            places += [boundary(numerator / denominator), numerator * total // denominator]
+        denominator *= 2
+    return sorted({place for place in places[:count] if place is not None and 0 <= place < total})
+
+
+def deep_page_samples(total: int, walked_limit: int, sample_limits: Sequence[int],
+                      positions: int = 3) -> list[tuple[int, int]]:
     """(page, limit) pairs deep in a query of `total` results, at other limits than the one walked: at each
-    limit, the page holding its viewer a third of the way in, the one straddling the walk's page boundary
-    nearest two thirds of the way, and its last page."""
+    limit, the pages holding `positions` viewers deep in it (deep_positions), each page once."""
     if total < 2:
         return []
-    boundary = walked_limit * round(2 * total / 3 / walked_limit)
-    positions = sorted({total // 3, total - 1, *([boundary] if 0 < boundary < total else [])})
+    deep = deep_positions(total, walked_limit, positions)
     samples: list[tuple[int, int]] = []
     for limit in sample_limits:
         if limit == walked_limit:
             continue
-        for position in positions:
+        for position in deep:
             sample = (position // limit + 1, limit)
             if sample not in samples:
                 samples.append(sample)

@@ -1,5 +1,5 @@
 """The project's own mock as a deployment: started through its command on a free loopback port, asked by the
-same command for a token and a stream; the suite never reaches into the mock's code."""
+same command for its tokens (valid, forbidden, expired) and a stream; the suite never reaches into the mock's code."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from contract_tests.target.deployment import Target, TargetError
 from contract_tests.target.server_process import stop_process, wait_until_listening
+
+EXPIRED_FOR_S = 3600  # the bundled mock's expired token expired this long before the run
 
 
 @dataclass
@@ -28,19 +31,26 @@ class BundledMock:
     def start(cls, timeout_s: float = 30.0) -> BundledMock:
         command = [sys.executable, "-m", "mockserver"]
         environ = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_")}
+        asked = [["token"], ["token", "--forbidden"], ["token", "--expires-in", str(-EXPIRED_FOR_S)],
+                 ["streams", "--json"]]
         process = subprocess.Popen([*command, "--port", "0", "--host", "127.0.0.1"], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, env=environ)
-        base_url, _ = wait_until_listening(process, "the bundled mock", timeout_s)
+        try:
+            with ThreadPoolExecutor(max_workers=len(asked)) as pool:  # asked while the mock starts, all at once
+                answers = [pool.submit(_run, [*command, *words], environ) for words in asked]
+                base_url, _ = wait_until_listening(process, "the bundled mock", timeout_s)
+                token, forbidden, expired, listing = (answer.result() for answer in answers)
+        except TargetError:
+            stop_process(process, None)
+            raise
         # The rest of its output is not needed; drain it so that the pipe never fills up.
         drain = threading.Thread(target=_drain, args=(process.stdout,), daemon=True)
         drain.start()
-        token = _run([*command, "token"], environ)
-        forbidden = _run([*command, "token", "--forbidden"], environ)
-        streams = json.loads(_run([*command, "streams", "--json"], environ))
+        streams = json.loads(listing)
         live = next(s for s in streams if s["state"] == "live" and s["viewers"] > 0)
         ended = next((s for s in streams if s["state"] == "ended"), None)
         target = Target(base_url, token, live["id"], forbidden, ended["id"] if ended else None,
-                        description=f"the bundled mock at {base_url}")
+                        description=f"the bundled mock at {base_url}", expired_token=expired)
         return cls(process, target, drain)
 
     def stop(self) -> None:

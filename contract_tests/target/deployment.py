@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from contract_tests.registry.token_attacks import expires_at
@@ -23,6 +23,15 @@ VARIABLES = {
 }
 
 DEFAULT_TIMEOUT_S = 30.0
+
+# The optional values: what each is, the checks that need it (by name, as the report lists them) and their name.
+OPTIONAL_VALUES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "forbidden_token": ("the token of a user the stream blocks", "the 403 checks", ("auth_forbidden",
+                                                                                    "error_envelope_403")),
+    "ended_stream_id": ("the id of a stream that has ended", "the ended-stream check", ("ended_stream",)),
+    "expired_token": ("a token of the deployment's that has expired", "the expired-token check",
+                      ("auth_rejects_expired",)),
+}
 
 
 class TargetError(Exception):
@@ -51,13 +60,21 @@ def _check_token(variable: str, token: str | None) -> None:
                           "newline?): give the token alone, on one line")
 
 
+def _moment(seconds: int) -> str:
+    """A token's `exp` as a UTC date-time; as seconds since 1970 where no date-time holds it (year 10000)."""
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    except (OverflowError, ValueError, OSError):
+        return f"exp {seconds} (no date-time)"
+
+
 def expiry_problem(variable: str, token: str, now: float | None = None) -> str | None:
     """Why a token cannot serve the run because it has expired (its `exp`, read without verifying it), or None."""
     expires = expires_at(token)
     moment = time.time() if now is None else now
     if expires is None or expires > moment:
         return None
-    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    when = _moment(expires)
     return f"{variable} expired at {when} ({moment - expires:.0f} s ago): give a fresh token"
 
 
@@ -67,9 +84,23 @@ def expiry_warning(variable: str, token: str, budget_s: float, now: float | None
     moment = time.time() if now is None else now
     if expires is None or expires <= moment or expires >= moment + budget_s:
         return None
-    when = dt.datetime.fromtimestamp(expires, dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    when = _moment(expires)
     return (f"warning: {variable} expires at {when}, in {expires - moment:.0f} s, before the time budget of "
             f"{budget_s:g} s is up: a run that outlasts it stops with exit 4 naming the expiry")
+
+
+def not_run(name: str) -> str:
+    """Why the checks that need an optional value were not run, and how to run them (their tests' skip reason)."""
+    what, checks, promises = OPTIONAL_VALUES[name]
+    return (f"not run: {checks} ({', '.join(promises)}), as {VARIABLES[name]} is not set; set it (or "
+            f"--contract-{name.replace('_', '-')}) to {what} to run {'them' if len(promises) > 1 else 'it'}")
+
+
+def promises_not_run(reasons: Iterable[str]) -> dict[str, str]:
+    """The promises the skip reasons say were not run (each reason one of not_run's), each with its reason."""
+    given = set(reasons)
+    return {promise: not_run(name) for name, (_, _, promises) in OPTIONAL_VALUES.items() if not_run(name) in given
+            for promise in promises}
 
 
 def check_given(values: Mapping[str, str | None]) -> None:

@@ -74,9 +74,11 @@ def judge_walk(walk: Walk, check: str, what: str) -> Attempt:
 
 
 def partition_attempt(api: ContractClient, check: str, *, limit: int, search: str | None = None,
-                      max_pages: int = 60, sample_limits: Sequence[int] = ()) -> Callable[[], Attempt]:
+                      max_pages: int = 60, sample_limits: Sequence[int] = (),
+                      sample_positions: int = 3) -> Callable[[], Attempt]:
     """One try of "the pages of this query partition its results", for churn.settle(); with sample_limits,
-    and a complete walk, also "its pages deep in it at those limits are slices of the order walked"."""
+    and a complete walk, also "its pages deep in it at those limits (the pages holding sample_positions viewers
+    deep in it, at each) are slices of the order walked"."""
     what = f"search {search!r}" if search is not None else "the whole audience"
 
     def attempt() -> Attempt:
@@ -84,19 +86,19 @@ def partition_attempt(api: ContractClient, check: str, *, limit: int, search: st
         judged = judge_walk(walk, check, f"{what} at limit {limit}")
         if judged.violation is not None or not walk.complete or not sample_limits:
             return judged
-        return judge_samples(api, walk, limit, sample_limits, search, what)
+        return judge_samples(api, walk, limit, sample_limits, search, what, sample_positions)
 
     return attempt
 
 
 def judge_samples(api: ContractClient, walk: Walk, walked_limit: int, sample_limits: Sequence[int],
-                  search: str | None, what: str) -> Attempt:
+                  search: str | None, what: str, positions: int = 3) -> Attempt:
     """Pages deep in a walked query, at other limits: each the slice of the walk's order its page and limit
     select (pagination_stable_order), but for what the audience's movement meanwhile explains."""
     order = [viewer.get("_id") for viewer in walk.viewers]
     query: dict[str, Any] = {"search": search} if search is not None else {}
     samples = [{**query, "page": page, "limit": limit}
-               for page, limit in deep_page_samples(len(order), walked_limit, sample_limits)]
+               for page, limit in deep_page_samples(len(order), walked_limit, sample_limits, positions)]
     answers = api.gather([partial(api.viewers, params=params) for params in samples])
     served = []
     for params, answer in zip(samples, answers, strict=True):

@@ -76,7 +76,8 @@ class RequestLog:
             return ()
         authorization = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), None)
         return signature(classes_of(exchange.method, exchange.url, authorization, stream_id=self.target.stream_id,
-                                    valid_token=self.target.token, forbidden_token=self.target.forbidden_token))
+                                    valid_token=self.target.token, forbidden_token=self.target.forbidden_token,
+                                    expired_token=self.target.expired_token))
 
     def _classify(self, exchange: Exchange) -> None:
         classes = self.classes(exchange)

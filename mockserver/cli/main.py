@@ -7,13 +7,14 @@ import json
 import os
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
 from mockserver.cli.record import add_record_parser, record
 from mockserver.cli.stream_listing import format_stream_table, stream_rows
-from mockserver.core.auth import mint_token
+from mockserver.core.auth import mint_token, token_expiry
 from mockserver.core.dataset import DEFAULT_CHURN, DEFAULT_USER_ID, FORBIDDEN_USER_ID, DataSet
 from mockserver.core.fixtures import FixtureError, dump_fixtures
 from mockserver.core.live import LiveData
@@ -194,6 +195,7 @@ def _dataset(settings: Settings) -> DataSet:
 def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
     try:
         lifetime = parse_integer(arguments.expires_in)
+        token_expiry(int(time.time()), lifetime)
     except ValueError as error:
         raise SettingsError(f"--expires-in has value {arguments.expires_in!r}: {error}") from None
     if arguments.forbidden and arguments.user is not None:

@@ -54,10 +54,24 @@ def check_secret(secret: str) -> str:
     return secret
 
 
+LATEST_EXPIRY = 253_402_300_799  # 9999-12-31T23:59:59Z: the last `exp` a date-time of any client holds
+
+
+def token_expiry(issued: int, expires_in_s: int) -> int:
+    """The `exp` of a token issued at `issued` that lives `expires_in_s` seconds (negative: it has expired);
+    ValueError when that is before 1970 or after 9999, which no client can read as a time."""
+    expires = issued + expires_in_s
+    if expires < 0:
+        raise ValueError(f"the token would expire before 1970 (at most {issued} seconds in the past)")
+    if expires > LATEST_EXPIRY:
+        raise ValueError(f"the token would expire after 9999 (at most {LATEST_EXPIRY - issued} seconds ahead)")
+    return expires
+
+
 def mint_token(secret: str, user_id: str, *, expires_in_s: int = 24 * 3600, now: float | None = None) -> str:
-    """A signed HS256 access token for the user, valid for `expires_in_s` seconds."""
+    """A signed HS256 access token for the user, valid for `expires_in_s` seconds (expired when negative)."""
     issued = int(time.time() if now is None else now)
-    claims = {"sub": user_id, "iat": issued, "exp": issued + expires_in_s}
+    claims = {"sub": user_id, "iat": issued, "exp": token_expiry(issued, expires_in_s)}
     return jwt.encode(claims, check_secret(secret), algorithm=ALGORITHM)
 
 
