@@ -8,6 +8,7 @@ release: that module needs updating for it, or pyproject.toml's range must stop 
 from __future__ import annotations
 
 import json
+import sys
 from datetime import timedelta
 from importlib.metadata import version
 from typing import Any
@@ -61,3 +62,17 @@ def test_a_rebuilt_case_is_judged_by_the_check_of_its_mode(mode: str, query: dic
     assert failures(mode, query, status) == found, (
         f"{RELEASE}: a case built with Case(_meta=CaseMetadata(...)) is no longer judged as one generated "
         f"{mode}ly; contract_tests/target/schemathesis_internals.py needs updating")
+
+
+def test_a_release_without_the_names_is_told_by_its_number_and_the_suite_still_loads(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Schemathesis 4.1 (the range's floor) has no schemathesis.core.parameters: the suite imports the adapter's
+    names only when it rebuilds a case, and says which release lacks them."""
+    from contract_tests.target.schemathesis_internals import UnsupportedRelease
+
+    monkeypatch.setitem(sys.modules, "schemathesis.core.parameters", None)  # what an import of a missing one meets
+    operation = schemathesis.openapi.from_dict(judged_spec(load_spec()))[VIEWERS_PATH]["GET"]
+    with pytest.raises(UnsupportedRelease, match=rf"^{RELEASE} has no schemathesis.core.parameters, which a negative "
+                                                 "case is rebuilt with"):
+        case_generated_as(operation, schemathesis.GenerationMode.NEGATIVE, path_parameters={"id": STREAM},
+                          query={"limit": "101"}, headers={})

@@ -35,6 +35,7 @@ from contract_tests.registry.sequences import (
 from contract_tests.registry.violations import ContractViolation
 from contract_tests.target.deployment import Target
 from contract_tests.target.schemathesis_exploration import answer_violations, generated_as
+from contract_tests.target.schemathesis_internals import UnsupportedRelease
 from contract_tests.target.viewers_client import ContractClient
 
 TOKEN_VARIABLES = {VALID: "CONTRACT_TOKEN", FORBIDDEN: "CONTRACT_FORBIDDEN_TOKEN"}
@@ -165,8 +166,11 @@ def replay(reproducer: Reproducer, api: ContractClient,
             if finding is not None and is_schemathesis_name(finding):
                 # what Schemathesis found (schema:Viewer.username, status:422, negative:200) is judged as
                 # Schemathesis judged it: a positive:/negative: case as one generated in that mode
-                found = next((v for v in answer_violations(exchange, judged_spec(load_spec()), generated_as(finding))
-                              if v.check == finding), None)
+                try:
+                    judged = answer_violations(exchange, judged_spec(load_spec()), generated_as(finding))
+                except UnsupportedRelease as release:
+                    raise NotReplayable(str(release)) from None
+                found = next((v for v in judged if v.check == finding), None)
             elif finding is None or finding in CHECKS:
                 verify(exchange, None if finding is None else [finding])
             elif finding in PROMISES and reproducer.statuses:
