@@ -128,14 +128,14 @@ def list_findings() -> int:
     return 0
 
 
-def console() -> NoReturn:
+def console(argv: Sequence[str] | None = None) -> NoReturn:
     """`contract-test` as a command: main's exit status as the process's. Once the report, the JUnit and the
     findings are written, the interpreter's own teardown of every loaded module (Hypothesis, Schemathesis,
     httpx: a second or two of CPU at each exit, measured in docs/performance.md) is not waited for: the first
     exit handler registered runs last, after every other, and ends the process with the status."""
     status: list[int] = []
     atexit.register(_end_after_the_exit_handlers, status)
-    status.append(main())
+    status.append(main(argv))
     sys.exit(status[0])
 
 

@@ -157,6 +157,16 @@ class ViewerRequestSequences(RuleBasedStateMachine):
         page, limit, search = earlier.query
         self.send(_number(page), _number(limit), search, earlier.caller)
 
+    @rule(page=st.integers(1, 3), limit=st.sampled_from(LIMITS), search=st.sampled_from(SEARCH_TERMS),
+          order=st.permutations(range(4)))
+    def each_caller(self, page: int, limit: int, search: str | None, order: list[int]) -> None:
+        """One query asked by every caller in turn, in an order Hypothesis picks (drawn as places, so the draw
+        does not depend on how many callers the target has): what one caller is served never depends on who
+        asked it before (a cache that ignores the caller serves a blocked user a page)."""
+        for place in order:
+            if place < len(self.callers):
+                self.send(page, limit, search, self.callers[place])
+
     @rule(search=st.sampled_from(SEARCH_TERMS), first_limit=st.sampled_from(LIMITS),
           second_limit=st.sampled_from(LIMITS), second_page=st.integers(2, 6))
     def relimit(self, search: str | None, first_limit: int, second_limit: int, second_page: int) -> None:
