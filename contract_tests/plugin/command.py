@@ -140,15 +140,20 @@ def console(argv: Sequence[str] | None = None) -> NoReturn:
 
 
 def _end_after_the_exit_handlers(status: list[int]) -> None:
-    if not status:  # main raised (its traceback is printed): the interpreter ends the process as it would
-        return
+    if status:  # else main raised (its traceback is printed): the interpreter ends the process as it would
+        end_process_now(status[0])
+
+
+def end_process_now(status: int) -> NoReturn:
+    """End the process with this status, its logs and standard streams flushed, without the interpreter's
+    teardown (the command's end, and a parallel run's workers once they have sent their results)."""
     import logging
 
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed or broken pipe: nothing more can be told there
             stream.flush()
-    os._exit(status[0])
+    os._exit(status)
 
 
 if __name__ == "__main__":

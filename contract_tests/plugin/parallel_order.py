@@ -12,14 +12,11 @@ Serial runs keep the collection order.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import os
-import sys
 from typing import Any
 
 import pytest
 
+from contract_tests.plugin.command import end_process_now
 from contract_tests.plugin.suite_items import SUITE_DIR, is_suite_item
 
 EXPLORATION_MARKER = "contract_exploration"
@@ -84,8 +81,4 @@ class WorkerEnd:
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        logging.shutdown()
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
-        os._exit(0)
+        end_process_now(0)
