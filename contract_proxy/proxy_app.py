@@ -198,7 +198,7 @@ class ContractProxy:
         for finding in found:
             if finding.check in self.allowed:
                 self.log.allowed_deviation(finding, self.allowed[finding.check])
-        self.log.answer(findings, label)
+        self.log.answer(findings, label, exchange)
         return findings
 
     def _exchange(self, method: str, url: str, request_headers: RawHeaders, upstream: httpcore.Response,

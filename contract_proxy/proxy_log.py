@@ -1,5 +1,9 @@
 """What the proxy tells: one stderr line per broken promise, and the Markdown and JUnit reports.
 
+The Markdown report has a section per root cause, as the suite's has (registry/finding_groups.py): the same
+promise broken in two ways is two sections, and a status alone (`HTTP 500`) on two kinds of request (deep
+pages, searches with metacharacters) is two, told by the parameter classes of every answer the proxy checked.
+
 The reports are rewritten as answers come (at most twice a second) and once more at exit, each
 replaced whole, so that a reader never meets a half-written file, even after Ctrl-C.
 """
@@ -17,14 +21,28 @@ from pathlib import Path
 from typing import TextIO
 
 from contract_proxy.cross_answer_watch import CROSS_ANSWER_PROMISES, Finding
+from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.finding_groups import RequestCounts, RootCause, Sighting, finding_key, group
+from contract_tests.registry.parameter_classes import classes_of
+from contract_tests.registry.request_kinds import Signature, signature
 from contract_tests.registry.response_checks import CHECKS
 
-KEPT_EXAMPLES = 20  # per promise, in full; the rest are counted
+KEPT_EXAMPLES = 20  # per promise and root cause, in full; the rest are counted (and any new kind of request kept)
 
 
 def one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def request_classes(exchange: Exchange) -> Signature:
+    """The parameter classes of a request the proxy forwarded. It knows no tokens nor streams of its own: the
+    request's token is the valid one and its stream the target's, so that only the query tells kinds apart."""
+    authorization = next((v for k, v in exchange.request_headers.items() if k.lower() == "authorization"), None)
+    token = (authorization or "").partition(" ")[2]
+    segments = exchange.url.split("?", 1)[0].rstrip("/").split("/")
+    stream = segments[-2] if len(segments) >= 2 else ""
+    return signature(classes_of(exchange.method, exchange.url, authorization, stream_id=stream, valid_token=token))
 
 
 def stderr_line(finding: Finding) -> str:
@@ -53,12 +71,20 @@ class ProxyLog:
     promises: dict[str, str] = field(default_factory=dict)
     skip_reasons: set[str] = field(default_factory=set)
     allowed_seen: set[str] = field(default_factory=set)
+    # By root cause (finding name and shape): examples kept, the answers that showed it by their classes, and
+    # every checked answer by class and status, from which the kind of request of a status alone is told.
+    sightings: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
+    showing: dict[tuple[str, str], Counter[Signature]] = field(default_factory=dict)
+    by_class_status: Counter[tuple[str, int]] = field(default_factory=Counter)
     dirty: bool = True
     _written: float = 0.0
 
-    def answer(self, findings: list[Finding], label: str) -> None:
-        """One checked answer and what it broke."""
+    def answer(self, findings: list[Finding], label: str, exchange: Exchange | None = None) -> None:
+        """One checked answer (`exchange`, whose request's classes are counted) and what it broke."""
         self.checked += 1
+        classes = request_classes(exchange) if exchange is not None else ()
+        if exchange is not None:
+            self.by_class_status.update((name, exchange.status) for name in classes)
         if findings:
             self.broken_answers += 1
         for finding in findings:
@@ -67,10 +93,25 @@ class ProxyLog:
             kept = self.examples.setdefault(finding.check, [])
             if len(kept) < KEPT_EXAMPLES:
                 kept.append((label, finding))
+            self._sighted(finding, label, classes)
             print(stderr_line(finding), file=self.stream, flush=True)
         self.dirty = True
         if findings and time.monotonic() - self._written >= 0.5:
             self.write()
+
+    def _sighted(self, finding: Finding, label: str, classes: Signature) -> None:
+        key = finding_key(finding.violation)
+        showing = self.showing.setdefault(key, Counter())
+        kept = self.sightings.setdefault(key, [])
+        if len(kept) < KEPT_EXAMPLES or classes not in showing:
+            kept.append(Sighting.of(label, finding.violation, "", classes=classes))
+        showing[classes] += 1
+
+    def root_causes(self) -> list[RootCause]:
+        """The broken promises by root cause, in the order first met, each with the answers that showed it."""
+        counts = RequestCounts(dict(self.by_class_status), {key: dict(shown) for key, shown in self.showing.items()})
+        sightings = [sighting for kept in self.sightings.values() for sighting in kept]
+        return group(sightings, {key: sum(shown.values()) for key, shown in self.showing.items()}, counts)
 
     def allowed_deviation(self, finding: Finding, reason: str) -> None:
         """A broken promise the team declared (CONTRACT_ALLOW): said once per check, never counted as broken."""
@@ -114,22 +155,33 @@ class ProxyLog:
             "",
         ]
         if self.counts:
-            lines += ["## Broken promises", "", "| promise | broken in answers |", "| --- | --- |"]
-            lines += [f"| {check} | {count} |" for check, count in self.counts.most_common()]
+            causes = self.root_causes()
+            lines += ["## Broken promises", "", "| promise | broken in answers | root causes |", "| --- | --- | --- |"]
+            lines += [f"| {check} | {count} | {sum(cause.name == check for cause in causes)} |"
+                      for check, count in self.counts.most_common()]
             lines.append("")
-            for check, examples in self.examples.items():
-                first = examples[0][1].violation
-                lines += [f"### {check}: {first.problem}", "", f"- Promise: {self.promises[check]}",
-                          f"- Received: {first.received}", f"- Contract: {first.expected}"]
-                if first.exchange is not None:
-                    lines += [f"- Response: `{first.exchange.summary(300)}`", "- Reproduce:", "", "```sh",
-                              first.exchange.curl(), "```", ""]
-                more = self.counts[check] - len(examples)
-                lines += ["- Answers that broke it:"] + [f"  - {label}" for label, _ in examples]
-                lines += ([f"  - and {more} more"] if more > 0 else []) + [""]
+            for cause in causes:
+                lines += self._cause_lines(cause)
         lines += ["## Every check", "", "| check | answers that broke it |", "| --- | --- |"]
         lines += [f"| `{name}` | {self.counts.get(name, 0)} |" for name in self._all_checks()]
         return "\n".join(lines) + "\n"
+
+    def _cause_lines(self, cause: RootCause) -> list[str]:
+        first = cause.first.violation
+        if first is None:  # every sighting the proxy keeps is of a violation
+            return []
+        lines = [f"### {cause.name}: {first.problem}", "", f"- Promise: {self.promises[cause.name]}"]
+        if cause.kind:
+            lines.append(f"- Requests of: {cause.kind} (the parameter class the answers that broke it have in "
+                         "common, and the answers that kept the contract lack)")
+        lines += [f"- Received: {first.received}", f"- Contract: {first.expected}"]
+        if first.exchange is not None:
+            lines += [f"- Response: `{first.exchange.summary(300)}`", "- Reproduce:", "", "```sh",
+                      first.exchange.curl(), "```", ""]
+        labels = cause.tests[:KEPT_EXAMPLES]
+        more = cause.requests - len(labels)
+        lines += [f"- Answers that broke it ({cause.requests}):"] + [f"  - {label}" for label in labels]
+        return lines + ([f"  - and {more} more"] if more > 0 else []) + [""]
 
     def junit_xml(self) -> str:
         """One test case per promise; a broken one fails with its examples and curl lines."""

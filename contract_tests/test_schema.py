@@ -6,17 +6,14 @@ from functools import partial
 from typing import Any
 
 import pytest
-import schemathesis
 
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.documented_rules import VIEWERS_PATH, paging_rules
-from contract_tests.registry.exchange import Secrets
 from contract_tests.registry.response_checks import expect_status, fail
 from contract_tests.registry.violations import ContractViolation
+from contract_tests.suite.endpoint_exploration import EndpointExploration
 from contract_tests.target.page_walks import refused_past_the_end
-from contract_tests.target.schemathesis_exploration import excluded_checks, explore, violations_of
-from contract_tests.target.sessions import PacedSession
 from contract_tests.target.viewers_client import ContractClient
 
 
@@ -25,27 +22,13 @@ class ContractViolations(ExceptionGroup[ContractViolation]):
 
 
 @pytest.mark.contract_exploration("schemathesis")
-@pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
-                         ids=["positive", "negative"])
-def test_generated_requests_get_conforming_answers(mode: schemathesis.GenerationMode, contract_schema: Any,
-                                                   judged_contract: dict[str, Any],
-                                                   schemathesis_session: PacedSession, secrets: Secrets,
+@pytest.mark.parametrize("mode", ["positive", "negative"])
+def test_generated_requests_get_conforming_answers(mode: str, endpoint_exploration: EndpointExploration,
                                                    ledger: Ledger, suite_profile: SuiteProfile,
                                                    suite_seed: int) -> None:
     """Generated cases, valid and invalid, held to Schemathesis' checks against the judged contract and to every
     check of the registry; every distinct finding is reported, each under its own name, none stops the run."""
-    excluded = excluded_checks()
-
-    def judge(case: Any, response: Any) -> list[ContractViolation]:
-        found = violations_of(case, response, judged_contract, secrets, excluded)
-        for violation in found:  # counted by the kind of request that showed it, as the suite's own answers are
-            if violation.check not in ledger.allowed:
-                ledger.requests.note_violation(violation)
-        return found
-
-    found = explore(contract_schema[VIEWERS_PATH]["GET"], mode, examples=suite_profile.schemathesis_examples,
-                    seed=suite_seed, send=lambda case: case.call(session=schemathesis_session), judge=judge,
-                    classes=ledger.requests.classes)
+    found = endpoint_exploration.run(mode, examples=suite_profile.schemathesis_examples, seed=suite_seed)
     broken = sorted((violation for violation in found if not ledger.is_allowed(violation)),
                     key=lambda violation: violation.check)
     if broken:

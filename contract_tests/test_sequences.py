@@ -15,6 +15,7 @@ import pytest
 from contract_tests.plugin.hooks import suite_session
 from contract_tests.plugin.hypothesis_profiles import SuiteProfile
 from contract_tests.suite.campaign_lanes import Lane
+from contract_tests.suite.endpoint_exploration import EndpointExploration
 from contract_tests.suite.request_machine import run_sequences
 from contract_tests.target.viewers_client import ContractClient
 
@@ -26,9 +27,10 @@ def test_request_sequences_keep_the_contract(api: ContractClient, suite_profile:
 
 
 @pytest.mark.contract_campaign
-def test_campaign_lane(api: ContractClient, suite_profile: SuiteProfile, suite_seed: int, lane: int,
-                       pytestconfig: pytest.Config) -> None:
-    """One lane of a campaign: request sequences until the campaign's duration is up (one lane a worker)."""
+def test_campaign_lane(api: ContractClient, endpoint_exploration: EndpointExploration, suite_profile: SuiteProfile,
+                       suite_seed: int, lane: int, pytestconfig: pytest.Config) -> None:
+    """One lane of a campaign: rounds of request sequences and of single requests until the campaign's duration
+    is up (one lane a worker)."""
     run = suite_session(pytestconfig)
     capture = pytestconfig.pluginmanager.getplugin("capturemanager")
 
@@ -40,7 +42,9 @@ def test_campaign_lane(api: ContractClient, suite_profile: SuiteProfile, suite_s
     deadline = run.report.started + (run.settings.duration_s or 0)
     explorer = Lane(api, suite_profile.sequence_settings(), seed=suite_seed * 31 + lane, deadline=deadline,
                     started=run.report.started, name=f"lane {lane}", tell=tell,
-                    on_finding=run.report.write_finding_now)
+                    on_finding=run.report.write_finding_now, lane_number=lane,
+                    single_requests=lambda mode, seed, deadline: endpoint_exploration.run(
+                        mode, examples=suite_profile.schemathesis_examples, seed=seed, deadline=deadline))
     findings = explorer.run()
     if findings:
         raise ExceptionGroup(f"the campaign's lane {lane} found {len(findings)} root cause(s)", findings)

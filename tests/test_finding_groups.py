@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.finding_groups import RequestCounts, Sighting, group, shape_of
+from contract_tests.registry.finding_groups import KnownFindings, RequestCounts, Sighting, group, shape_of
 from contract_tests.registry.request_kinds import signature, told_by_status
 from contract_tests.registry.response_checks import search_soundness
 from contract_tests.registry.violations import ContractViolation
@@ -168,3 +168,23 @@ def test_what_is_not_a_status_keeps_its_shape_as_the_key() -> None:
                       classes=signature([METACHARACTERS, "token: valid"]))
     counts = RequestCounts(answers((ORDINARY, 200, 400)))
     assert len(group([first, second], counts=counts)) == 1
+
+
+def test_an_exploration_knows_a_status_finding_again_only_on_the_kinds_of_request_it_met() -> None:
+    """What the state machine and a campaign's lanes skip as told already: the same name and shape, and of a
+    finding told by a status alone, no parameter class it has not met; a 500 on a search after one on deep pages
+    is told, a 500 on another deep page is not."""
+    def server_error(received: str = "HTTP 500") -> ContractViolation:
+        return ContractViolation("no_server_error", "a server error", received=received, expected="2xx or 4xx")
+
+    known = KnownFindings()
+    deep, search = signature(["page:deep", "limit:max"]), signature(["page:deep", "search:metacharacters"])
+    assert known.first_sight(server_error(), deep)
+    assert not known.first_sight(server_error(), signature(["page:deep"]))
+    assert known.is_known(server_error(), deep) and not known.is_known(server_error(), search)
+    assert known.first_sight(server_error(), search) and not known.first_sight(server_error(), search)
+    counted = ContractViolation("pagination_page_length", "wrong length", received="3 viewers on page 2 at 20 a page",
+                                expected="20")
+    assert known.first_sight(counted, deep)
+    assert not known.first_sight(ContractViolation("pagination_page_length", "wrong length",
+                                                   received="7 viewers on page 9 at 37 a page", expected="37"), search)

@@ -401,3 +401,27 @@ def test_a_raw_utf8_query_is_forwarded(mock_and_proxy: tuple[LiveMock, LiveProxy
         stop_proxy(proxy)
     assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
     assert b'"isSuccess": true' in answer or b'"isSuccess":true' in answer
+
+
+def test_the_report_has_a_section_per_root_cause_telling_kinds_of_request_apart(token: str, tmp_path: Path) -> None:
+    """One promise (no_server_error) broken by two causes: a 500 on deep pages and a 500 on searches with
+    metacharacters read alike, and the classes of the answers tell them apart; five deep pages are one."""
+    mock = start_mock(module="tests.faulty_target", prefix=["crashes_on_big_pages_and_metacharacters"])
+    log = ProxyLog(mock.base_url, report=tmp_path / "report.md", stream=io.StringIO())
+    queries: list[dict[str, Any]] = [*({"page": page} for page in (1001, 2000, 5000, 10**6, 4321)),
+                                     *({"search": term} for term in ("a%", "(b", "c_")), {"page": 1}, {"page": 2},
+                                     {"search": "ay"}, {"search": "ali"}, {"page": 3}]
+    try:
+        with proxy_client(ProxySettings(upstream=mock.base_url), log) as client:
+            assert [send(client, query, token).status_code for query in queries] == [500] * 8 + [200] * 5
+    finally:
+        stop_mock(mock)
+    report = (tmp_path / "report.md").read_text()
+    sections = report.split("\n### ")[1:]
+    crashes = [section for section in sections if section.startswith("no_server_error:")]
+    assert len(crashes) == 2, report
+    assert "| no_server_error | 8 | 2 |" in report
+    deep = next(section for section in crashes if "page: deep" in section)
+    meta = next(section for section in crashes if "metacharacters" in section)
+    assert "- Answers that broke it (5):" in deep and "- Answers that broke it (3):" in meta
+    assert "page=4321" in deep and "search=" not in deep.split("- Answers")[1]

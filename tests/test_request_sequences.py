@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.finding_groups import KnownFindings
 from contract_tests.registry.sequences import SequenceViolation
 from contract_tests.registry.violations import ContractViolation
-from contract_tests.suite.request_machine import finding_key, run_sequences
+from contract_tests.suite.request_machine import run_sequences
 from contract_tests.target.deployment import Target
 from contract_tests.target.sequence_replay import NotReplayable, ReplayedRequest, Reproducer, replay, reproducer_of
 from contract_tests.target.viewers_client import ContractClient
@@ -229,7 +230,8 @@ def test_known_findings_do_not_stop_the_sequences(fault_target: LiveMock, tokens
     try:
         with pytest.raises(ContractViolation) as raised:
             run_sequences(api, exploring(60))
-        known = {finding_key(raised.value)}
+        known = KnownFindings()
+        assert known.first_sight(raised.value) and not known.first_sight(raised.value)
         run_sequences(api, exploring(10), known=known)  # the same cause again: counted, not raised
     finally:
         api.close()

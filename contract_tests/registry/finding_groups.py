@@ -145,3 +145,30 @@ def _kinds(name: str, shape: str, members: Sequence[Sighting],
     if status is None or not told_by_status(members[0].received):
         return failing, {}
     return failing, request_kinds(failing, comparable(counts.by_class_status, failing, status))
+
+
+def finding_key(violation: ContractViolation) -> tuple[str, str]:
+    """A finding's name and the shape of what came back (with the answer's status)."""
+    return violation.check, shape_of(violation.received, violation.exchange.status if violation.exchange else None)
+
+
+@dataclass
+class KnownFindings:
+    """The findings an exploration has told, so that it tells each root cause once: by name and shape, and of a
+    finding told by a status alone (`HTTP 500`) also by the parameter classes of the requests that showed it,
+    so that a 500 on a search met after one on deep pages is told as the other cause it may be."""
+
+    met: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    def is_known(self, violation: ContractViolation, classes: Signature = ()) -> bool:
+        key = finding_key(violation)
+        if key not in self.met:
+            return False
+        return not told_by_status(violation.received) or set(classes) <= self.met[key]
+
+    def first_sight(self, violation: ContractViolation, classes: Signature = ()) -> bool:
+        """Whether the violation tells a cause not known yet; if so, it is known from now on."""
+        if self.is_known(violation, classes):
+            return False
+        self.met.setdefault(finding_key(violation), set()).update(classes)
+        return True

@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 from contract_tests.plugin.hypothesis_internals import state_machine_test
 from contract_tests.registry.documented_rules import paging_rules
 from contract_tests.registry.exchange import Exchange
-from contract_tests.registry.finding_groups import shape_of
+from contract_tests.registry.finding_groups import KnownFindings, finding_key
 from contract_tests.registry.response_checks import page_data, verify
 from contract_tests.registry.run_memory import RunMemory
 from contract_tests.registry.sequences import (
@@ -70,7 +70,7 @@ class ViewerRequestSequences(RuleBasedStateMachine):
     api: ClassVar[ContractClient]
     callers: ClassVar[tuple[str, ...]] = (VALID, ANONYMOUS, GARBAGE)
     sent: ClassVar[list[Exchange]]  # every request of every sequence, for the reproducer's earlier requests
-    known: ClassVar[set[tuple[str, str]]]  # findings (name, shape) already reported: counted, not raised again
+    known: ClassVar[KnownFindings]  # findings already reported (by root cause): counted, not raised again
     seen_again: ClassVar[dict[tuple[str, str], int]]
     memory: ClassVar[RunMemory]  # the first answer of each request of the run, and how many requests were sent
     deadline: ClassVar[float | None] = None  # time.monotonic() past which the steps send nothing (a campaign's end)
@@ -110,7 +110,7 @@ class ViewerRequestSequences(RuleBasedStateMachine):
         found = found or remembered
         if found is not None:
             key = finding_key(found)
-            if key in self.known:
+            if self.known.is_known(found, self.api.log.classes(exchange) if self.api.log is not None else ()):
                 self.seen_again[key] = self.seen_again.get(key, 0) + 1
             else:
                 self.found = found
@@ -196,7 +196,7 @@ def _number(text: str | None) -> int | None:
     return int(text) if text is not None and text.isdigit() else None
 
 
-def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: set[tuple[str, str]] | None = None,
+def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: KnownFindings | None = None,
                 deadline: float | None = None, memory: RunMemory | None = None) -> type[ViewerRequestSequences]:
     """The state machine bound to one client; a forbidden caller among the callers when the target has its token."""
     callers = ViewerRequestSequences.callers + ((FORBIDDEN,) if api.target.forbidden_token else ())
@@ -209,16 +209,11 @@ def machine_for(api: ContractClient, sent: list[Exchange] | None = None, known: 
     BoundSequences.api = api
     BoundSequences.sent = sent if sent is not None else []
     BoundSequences.callers = callers
-    BoundSequences.known = set() if known is None else known
+    BoundSequences.known = KnownFindings() if known is None else known
     BoundSequences.seen_again = {}
     BoundSequences.deadline = deadline
     BoundSequences.memory = memory if memory is not None else RunMemory()
     return BoundSequences
-
-
-def finding_key(violation: ContractViolation) -> tuple[str, str]:
-    """A finding's name and the shape of what came back: one root cause."""
-    return violation.check, shape_of(violation.received, violation.exchange.status if violation.exchange else None)
 
 
 def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
@@ -229,12 +224,13 @@ def seeded(test: Callable[[], None], seed: int | None) -> Callable[[], None]:
 
 
 def run_sequences(api: ContractClient, settings: hypothesis_settings, sent: list[Exchange] | None = None, *,
-                  seed: int | None = None, known: set[tuple[str, str]] | None = None,
+                  seed: int | None = None, known: KnownFindings | None = None,
                   deadline: float | None = None, memory: RunMemory | None = None) -> None:
     """Explore request sequences against the target. A failure raises the shortest sequence that still fails
     when replayed, preceded by the earlier requests whose answers it was served (from the client's request
     log, else from `sent`, the requests of the sequences so far).
-    Findings in `known` (name, shape) are not raised again; past `deadline` (time.monotonic()), no step sends.
+    Findings `known` (by root cause, finding_groups.KnownFindings) are not raised again; past `deadline`
+    (time.monotonic()), no step sends.
     `memory` carries the run's first answers over several calls (a campaign's rounds); one per call otherwise.
 
     Hypothesis' own shrinking is left out: it replays each candidate on a target whose state the earlier

@@ -11,6 +11,7 @@ profile explores from a fixed seed (the same requests on every run); the deep pr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -22,10 +23,10 @@ from schemathesis.core.failures import Failure
 
 from contract_tests.registry.documented_rules import VIEWERS_PATH
 from contract_tests.registry.exchange import Exchange, Secrets
-from contract_tests.registry.finding_groups import shape_of
+from contract_tests.registry.finding_groups import KnownFindings
 from contract_tests.registry.finding_names import schemathesis_name
 from contract_tests.registry.judged_spec import response_schema
-from contract_tests.registry.request_kinds import Signature, told_by_status
+from contract_tests.registry.request_kinds import Signature
 from contract_tests.registry.response_checks import CHECKS
 from contract_tests.registry.schemathesis_checks import exchange_of
 from contract_tests.registry.violations import ContractViolation
@@ -104,9 +105,11 @@ def answer_violations(exchange: Exchange, judged: dict[str, Any], mode: str | No
 
 def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int, seed: int,
             send: Callable[[Any], Any], judge: Callable[[Any, Any], list[ContractViolation]],
-            classes: Callable[[Exchange], Signature] = lambda exchange: ()) -> list[ContractViolation]:
+            classes: Callable[[Exchange], Signature] = lambda exchange: (), deadline: float | None = None,
+            clock: Callable[[], float] = time.monotonic) -> list[ContractViolation]:
     """Generate `examples` cases of one mode from `seed`, send each, and keep the first violation of each name
-    and shape, and of a finding told by a status alone the first on each parameter class (`classes`) not met."""
+    and shape, and of a finding told by a status alone the first on each parameter class (`classes`) not met.
+    Once `clock()` passes the `deadline`, the cases left are generated but not sent (a campaign's time is up)."""
     kept = Kept(classes)
 
     @hypothesis.settings(max_examples=examples, database=None, deadline=None,
@@ -115,6 +118,8 @@ def explore(operation: Any, mode: schemathesis.GenerationMode, *, examples: int,
     @hypothesis.seed(seed)
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
     def each_case(case: Any) -> None:
+        if deadline is not None and clock() >= deadline:
+            return
         for violation in judge(case, send(case)):
             kept.offer(violation)
 
@@ -129,13 +134,9 @@ class Kept:
     def __init__(self, classes: Callable[[Exchange], Signature]) -> None:
         self.classes = classes
         self.violations: list[ContractViolation] = []
-        self.met: dict[tuple[str, str], set[str]] = {}
+        self.known = KnownFindings()
 
     def offer(self, violation: ContractViolation) -> None:
-        status = violation.exchange.status if violation.exchange is not None else None
-        key = (violation.check, shape_of(violation.received, status))
-        classes = set(self.classes(violation.exchange)) if violation.exchange is not None else set()
-        new = told_by_status(violation.received) and not classes <= self.met.get(key, set())
-        if key not in self.met or new:
+        classes = self.classes(violation.exchange) if violation.exchange is not None else ()
+        if self.known.first_sight(violation, classes):
             self.violations.append(violation)
-            self.met.setdefault(key, set()).update(classes)
