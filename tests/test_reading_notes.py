@@ -10,10 +10,12 @@ from urllib.parse import urlencode
 import pytest
 
 from contract_tests.plugin.ledger import Ledger
+from contract_tests.plugin.ledger_merge import ledger_snapshot, merge_ledger
 from contract_tests.plugin.suite_report_sections import PARTING_HEADING, ledger_sections, parting_ways_line
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.promise_provenance import READINGS, Reading
 from contract_tests.registry.reading_notes import readings_taken
+from contract_tests.target.pacing import Pacer, Reply
 from tests.conftest import REPO
 
 PATH = "http://127.0.0.1:9/api/v1/live-stream/64d15f9e2e6c8f4d5a654321/viewers"
@@ -90,6 +92,24 @@ def test_each_reading_is_noted_once_with_its_first_request_as_a_note_not_a_failu
     assert parting_ways_line({}) is None and ledger_sections(Ledger()) == []
 
 
+def test_a_throttled_answer_is_noted_where_the_target_and_the_mock_part_ways() -> None:
+    """A 429 (or a 503 with Retry-After) is waited out, never a failure, and noted once with its first request,
+    in a parallel run's merged ledger too; the mock throttles only when asked to."""
+    ledger = Ledger()
+    slept: list[float] = []
+    replies = [Reply("slow down", 429, "0"), Reply("page", 200), Reply("busy", 503, "0"), Reply("page", 200)]
+    paced = Pacer(log=ledger.pacing, sleep=slept.append)
+    for query in ("?page=1", "?page=2"):
+        assert paced.send("GET", f"http://127.0.0.1:1{PATH}{query}", lambda: replies.pop(0)) == "page"
+    noted = ledger.noted_readings()
+    assert noted == {"status-codes": f"GET http://127.0.0.1:1{PATH}?page=1 answered HTTP 429, Retry-After '0'"}
+    assert "`status-codes`" in "\n".join(ledger_sections(ledger))
+    assert parting_ways_line(noted) is not None and "status-codes" in str(parting_ways_line(noted))
+    merged = Ledger()
+    merge_ledger(merged, ledger_snapshot(ledger))
+    assert merged.noted_readings() == noted and Ledger().noted_readings() == {}
+
+
 def answer(status: int, url: str, body: dict[str, Any] | None = None, method: str = "GET",
            **headers: str) -> Exchange:
     """Any answer of the endpoint: an error envelope of the documented message unless the body is given."""
@@ -138,13 +158,15 @@ ANOTHER_READING: dict[str, Exchange] = {
     "search-not-utf8": changed(page([]), url=f"{PATH}?search=%ff&limit=100"),
     "wire": changed(page([viewer()]), headers={"content-type": "application/json; charset=utf-8"}),
     "error-messages": error_with(404, PATH, "Stream not found"),
+    "order": page([viewer(_id="64d15f9e2e6c8f4d5a654321", joinedAt="2026-01-15T09:00:00.000Z"),
+                   viewer(_id="64d15f9e2e6c8f4d5a654322", joinedAt="2026-01-15T10:00:00.000Z")]),  # oldest first
 }
 # Readings a suite test notes from what it asked (one answer cannot tell): the test that notes each.
 NOTED_FROM_WHAT_WAS_ASKED = {"past-the-end": "test_pagination.py"}
+# Readings the suite notes from how the target paced it: the test that shows each noted.
+NOTED_FROM_PACING = {"status-codes": "test_a_throttled_answer_is_noted_where_the_target_and_the_mock_part_ways"}
 # Readings the suite does not note yet, each with why; a note for one of them moves it to the tables above.
 NOT_NOTED_YET = {
-    "order": "another total order is seen only across a walk, which judges it without comparing it to the mock's",
-    "status-codes": "429 and 503 are waited out by the pacer, which counts them in the report's pacing line",
     "path-normalisation": "no answer to a normalised path is compared with the mock's 404",
     "live-audience": "a deployment whose audience does not move takes no reading a frontend must be told of",
 }
@@ -153,10 +175,13 @@ NOT_NOTED_YET = {
 @pytest.mark.parametrize("reading", READINGS, ids=lambda reading: reading.key)
 def test_every_reading_a_deployment_may_take_otherwise_than_the_mock_is_noted(reading: Reading) -> None:
     """By method: a reading added to the one place of readings fails here until the report can note it."""
-    places = [reading.key in table for table in (ANOTHER_READING, NOTED_FROM_WHAT_WAS_ASKED, NOT_NOTED_YET)]
+    places = [reading.key in table for table in (ANOTHER_READING, NOTED_FROM_WHAT_WAS_ASKED, NOTED_FROM_PACING,
+                                                 NOT_NOTED_YET)]
     assert places.count(True) == 1, f"{reading.key}: no way to note a deployment that reads it otherwise"
     if reading.key in ANOTHER_READING:
         assert reading.key in readings_taken(ANOTHER_READING[reading.key])
+    elif reading.key in NOTED_FROM_PACING:
+        assert NOTED_FROM_PACING[reading.key] in globals()
     elif reading.key in NOTED_FROM_WHAT_WAS_ASKED:
         source = (REPO / "contract_tests" / NOTED_FROM_WHAT_WAS_ASKED[reading.key]).read_text(encoding="utf-8")
         assert f'note_reading("{reading.key}"' in source
@@ -173,6 +198,9 @@ def test_the_mock_s_own_answers_to_the_same_requests_are_no_note() -> None:
         answer(405, PATH, method="DELETE", allow="GET"),
         page([viewer()], search="ab" * 500), answer(400, f"{PATH}?search=%ff&limit=100"),
         answer(404, PATH), page([viewer()], search="%"),
+        page([viewer(_id="64d15f9e2e6c8f4d5a654329", joinedAt="2026-01-15T07:00:00.000Z"),  # the newest
+              viewer(_id="64d15f9e2e6c8f4d5a654321", joinedAt="2026-01-15T06:00:00.000Z"),
+              viewer(_id="64d15f9e2e6c8f4d5a654322", joinedAt="2026-01-15T06:00:00.000Z")]),  # a tie, by _id
     ]
     for exchange in mock_answers:
         assert readings_taken(exchange) == [], exchange.url

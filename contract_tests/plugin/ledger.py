@@ -33,6 +33,14 @@ class Ledger:
         with self.lock:
             self.readings.setdefault(key, exchange.curl())
 
+    def noted_readings(self) -> dict[str, str]:
+        """Every reading noted, each with its first request: those of the answers, and 429 or 503 waited out."""
+        with self.lock:
+            noted = dict(self.readings)
+        if self.pacing.first_throttled is not None:
+            noted.setdefault("status-codes", self.pacing.first_throttled)
+        return noted
+
     def is_allowed(self, violation: ContractViolation) -> bool:
         """Whether the violation's check is a known deviation; if so, it is kept for the report."""
         if violation.check not in self.allowed:

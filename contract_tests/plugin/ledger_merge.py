@@ -30,7 +30,7 @@ def ledger_snapshot(ledger: Ledger) -> dict[str, Any]:
                 "readings": dict(ledger.readings),
                 "requests": ledger.requests.snapshot(),
                 "pacing": {"throttled": ledger.pacing.throttled, "waited_s": ledger.pacing.waited_s,
-                           "flaky": list(ledger.pacing.flaky)}}
+                           "flaky": list(ledger.pacing.flaky), "first_throttled": ledger.pacing.first_throttled}}
 
 
 def merge_ledger(ledger: Ledger, snapshot: Mapping[str, Any]) -> None:
@@ -49,6 +49,8 @@ def merge_ledger(ledger: Ledger, snapshot: Mapping[str, Any]) -> None:
         ledger.pacing.throttled += int(pacing.get("throttled", 0))
         ledger.pacing.waited_s += float(pacing.get("waited_s", 0.0))
         ledger.pacing.flaky.extend(str(line) for line in pacing.get("flaky", []))
+        if ledger.pacing.first_throttled is None and pacing.get("first_throttled"):
+            ledger.pacing.first_throttled = str(pacing["first_throttled"])
     ledger.requests.merge(snapshot.get("requests", {}))
 
 

@@ -164,7 +164,7 @@ class ContractReport:
             view = getattr(self, "_view", None) or self.run_view()
             for line in terminal_lines(view):
                 terminalreporter.write_line(line)
-            parting = parting_ways_line(dict(self.ledger.readings))
+            parting = parting_ways_line(self.ledger.noted_readings())
             if parting is not None:
                 terminalreporter.write_line(parting)
             for line in not_checked_lines(self.skipped()):

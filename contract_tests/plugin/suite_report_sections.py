@@ -103,7 +103,7 @@ def not_checked_lines(skipped: list[tuple[str, str]]) -> list[str]:
 def ledger_sections(ledger: Ledger) -> list[str]:
     """Notes and warnings that do not fail the run: where the deployment and the mock part ways, not verifiable,
     allowed deviations, stale allowances, flakes."""
-    lines: list[str] = parting_ways(dict(ledger.readings))
+    lines: list[str] = parting_ways(ledger.noted_readings())
     if ledger.not_verifiable:
         lines += ["## Not verifiable (the audience moved)", ""]
         lines += [f"- {line}" for line in ledger.not_verifiable] + [""]

@@ -22,6 +22,7 @@ from contract_tests.registry.response_checks import (
     is_documented,
     page_data,
     page_numbers,
+    parse_rfc3339,
     whole,
 )
 from contract_tests.registry.search_collations import COLLATIONS, matches_under, sound_under
@@ -125,8 +126,21 @@ def _big_numbers(exchange: Exchange, data: dict[str, Any]) -> list[str]:
         else []
 
 
+def _order(exchange: Exchange, data: dict[str, Any]) -> list[str]:
+    """A page in another order than the mock's (newest joiner first, ties by `_id`): one page shows it. Whether
+    the order is total and stable is judged across pages (pagination_partition, pagination_stable_order)."""
+    keys = []
+    for viewer in _viewers(data):
+        joined, ident = parse_rfc3339(viewer.get("joinedAt")), viewer.get("_id")
+        if joined is None or joined.tzinfo is None or not isinstance(ident, str):
+            return []  # types_timestamps and the schema report it
+        keys.append((-joined.timestamp(), ident))
+    return ["order"] if keys != sorted(keys) else []
+
+
 ANSWER_READINGS: tuple[Callable[[Exchange, dict[str, Any]], list[str]], ...] = (
-    _search, _search_blank, _substring, _not_utf8, _unset, _empty_total_pages, _page_and_limit, _big_numbers)
+    _search, _search_blank, _substring, _not_utf8, _unset, _empty_total_pages, _page_and_limit, _big_numbers,
+    _order)
 
 _MOCK_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")

@@ -38,6 +38,8 @@ class PacingLog:
     throttled: int = 0
     waited_s: float = 0.0
     flaky: list[str] = field(default_factory=list)
+    first_throttled: str | None = None  # the first throttled request and its answer: where the target and the mock
+    # part ways (the mock throttles only when asked to, with `Prefer: code=503`)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def summary(self) -> str:
@@ -140,6 +142,8 @@ class Pacer:
         wait = min(2.0 ** (in_a_row - 1) * 0.5, 8.0) if wait is None else wait
         with self.log.lock:
             self.log.throttled += 1
+            if self.log.first_throttled is None:
+                self.log.first_throttled = f"{what} answered HTTP {reply.status}, Retry-After {reply.retry_after!r}"
         if in_a_row > MOST_THROTTLES_IN_A_ROW or wait > LONGEST_WAIT_S:
             raise OutOfTime(f"the target kept throttling ({what}: HTTP {reply.status} {in_a_row} times in a row, "
                             f"Retry-After {reply.retry_after!r}); {self.log.summary()}")
