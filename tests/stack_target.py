@@ -127,15 +127,19 @@ class Behaviour:
     charset: bool = False  # application/json; charset=utf-8
     js_numbers: bool = False  # page and limit read as JavaScript's Number, echoed as JSON.stringify writes them
     retry_after_503_every: int = 0  # every Nth request a 503 with Retry-After, as an overloaded gateway
+    # The HTTP server in front of the app refuses a long request in its own format: none | node (431, no body,
+    # past 16 KiB of request line and headers) | gunicorn (414 in HTML, past a request line of 4,094 bytes)
+    request_limit: str = "none"
 
 
 STACKS: dict[str, Behaviour] = {
     "mock-like": Behaviour(),
     "fastapi-sql": Behaviour(collation="accent", unset_expertise="null", timestamp="micro_offset", malformed_id=404,
-                             other_methods="405-plain", fractions="reject", charset=False),
+                             other_methods="405-plain", fractions="reject", charset=False, request_limit="gunicorn"),
     "express-mongoose": Behaviour(collation="ilike", unset_expertise="absent", photo_absent=True, empty_total_pages=1,
                                   extra_paging_fields=True, js_numbers=True, fractions="whole",
-                                  other_methods="404-html", options="200-text", charset=True, trims=True),
+                                  other_methods="404-html", options="200-text", charset=True, trims=True,
+                                  request_limit="node"),
     "spring": Behaviour(collation="upper", unset_expertise="null", out_of_range="clamp", unparseable="default",
                         timestamp="micro_offset", order="id"),
     "rails": Behaviour(collation="ilike", unset_expertise="null", out_of_range="clamp", unparseable="default",
@@ -150,7 +154,7 @@ READING_CHOICES: dict[str, tuple[str, ...]] = {
     "unparseable": ("reject", "default"), "fractions": ("reject", "whole", "truncate"),
     "timestamp": ("millis", "seconds", "micro_offset", "micro_z"), "malformed_id": ("400", "404"),
     "other_methods": ("405", "405-plain", "404-html"), "options": ("204", "200-text"),
-    "order": ("newest", "oldest", "id"),
+    "order": ("newest", "oldest", "id"), "request_limit": ("none", "node", "gunicorn"),
 }
 
 # fault -> the promise it breaks (what the suite must name)
@@ -274,6 +278,9 @@ class StackDeployment:
         every = self.behaviour.retry_after_503_every
         if every and serial % every == 0:
             return Response("Service Unavailable", 503, headers={"retry-after": "1"}, media_type="text/plain")
+        refused = self.refused_as_too_long(request)
+        if refused is not None:
+            return refused
         if request.method in WRITE_METHODS:
             return self.other_method()
         if request.method == "OPTIONS":
@@ -286,6 +293,19 @@ class StackDeployment:
             return Response(None, response.status_code, headers={
                 k: v for k, v in response.headers.items() if k.lower() != "content-length"})
         return response
+
+    def refused_as_too_long(self, request: Request) -> Response | None:
+        """The HTTP server's own refusal of a request too long for it, before the app sees it."""
+        query = request.scope.get("query_string", b"")
+        line = len(request.method) + len(request.scope.get("raw_path", b"")) + len(query) + 1 + 10
+        headers = sum(len(name) + len(value) + 4 for name, value in request.scope.get("headers", []))
+        if self.behaviour.request_limit == "node" and line + headers > 16 * 1024:
+            return Response(None, 431, headers={"connection": "close"})
+        if self.behaviour.request_limit == "gunicorn" and line > 4094:
+            return Response(f"<html><head><title>Request-URI Too Long</title></head><body><h1><p>Request-URI Too "
+                            f"Long</p></h1>Request Line is too large ({line} &gt; 4094)</body></html>", 414,
+                            media_type="text/html")
+        return None
 
     def other_method(self) -> Response:
         if self.behaviour.other_methods == "404-html":

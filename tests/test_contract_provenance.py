@@ -18,6 +18,7 @@ from contract_tests.registry.response_checks import CHECKS
 from contract_tests.registry.search_collations import found_under_every, sound_under
 from contract_tests.registry.secret_fragments import HIDDEN, SecretFragments
 from contract_tests.registry.token_attacks import TOKEN_ATTACKS, expires_at, parts
+from contract_tests.test_search import surname_fragment
 from mockserver.core.auth import mint_token
 from mockserver.settings import DEVELOPMENT_SECRET
 
@@ -49,6 +50,13 @@ def test_an_accent_insensitive_page_is_sound_and_a_page_of_everybody_is_not() ->
 def test_a_viewer_must_be_found_only_by_a_term_every_collation_matches() -> None:
     assert found_under_every("AYŞE", "Ayşe") and found_under_every("ılma", "Yılmaz")
     assert not found_under_every("YILMAZ", "Yılmaz")  # PostgreSQL ILIKE: lower('I') is i, not ı
+
+
+@pytest.mark.parametrize(("surname", "fragment"), [("Işık", "şı"), ("Yılmaz", "ılma"), ("Doe", "O"),
+                                                    ("Kaya", "AY"), ("Öztürk", "ZTÜR")])
+def test_a_surname_is_searched_by_a_fragment_every_collation_finds_it_by(surname: str, fragment: str) -> None:
+    """Not 'ŞI' for Işık: a backend on PostgreSQL ILIKE (lower('I') is i) correctly misses it by that."""
+    assert surname_fragment(surname) == fragment and found_under_every(fragment, surname)
 
 
 @pytest.mark.parametrize(("raw", "maximum", "served", "refusable"), [

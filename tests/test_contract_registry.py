@@ -14,6 +14,7 @@ from contract_tests.registry.allowances import AllowanceError, parse_allowances
 from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.exchange import Exchange
 from contract_tests.registry.open_readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
+from contract_tests.registry.reading_notes import readings_taken
 from contract_tests.registry.response_checks import CHECKS, verify
 from contract_tests.registry.violations import ContractViolation
 
@@ -164,3 +165,25 @@ def test_every_promise_the_suite_names_is_registered() -> None:
     for path in (REPO / "contract_tests").rglob("*.py"):
         used |= set(re.findall(r'(?:fail|expect_status|ContractViolation)\(\s*"([a-z0-9_]+)"', path.read_text()))
     assert used - set(CHECKS) - set(PROMISES) == set()
+
+
+@pytest.mark.parametrize(("status", "content_type", "text"), [
+    (431, None, ""),  # Node: past 16 KiB of request line and headers, before Express sees it
+    (414, "text/html", "<html><h1>Request-URI Too Long</h1></html>"),  # gunicorn, nginx, Apache
+    (400, "text/html", "<html>Request Line is too large (8192 > 4094)</html>"),
+    (413, "text/plain", "Payload Too Large"),
+])
+def test_a_request_too_long_for_the_server_may_be_refused_in_the_server_s_own_format(
+        status: int, content_type: str | None, text: str) -> None:
+    """Reading long-term: past 2,048 bytes of request, a 400, 413, 414 or 431 in any format keeps every check (and
+    is noted); the same answer to a short request still breaks the envelope."""
+    long, short = f"?search={'ab' * 30_030}", "?search=ab"
+    refusals = [Exchange.of("GET", URL + query, {}, status, {"content-type": content_type} if content_type else {},
+                            text.encode()) for query in (long, short)]
+    verify(refusals[0])
+    assert readings_taken(refusals[0]) == ["long-term"]
+    with pytest.raises(ContractViolation) as raised:
+        verify(refusals[1])
+    assert raised.value.check == "envelope_shape"
+    with pytest.raises(ContractViolation):  # a 5xx, or a 2xx, to a long request is held to the contract as ever
+        verify(Exchange.of("GET", URL + long, {}, 502, {"content-type": "text/html"}, b"<html>Bad Gateway</html>"))

@@ -2,9 +2,9 @@
 
 Where the registry accepts a reading the documentation leaves open, no Schemathesis check may refuse it:
 a profile attribute a user never set may be null or left out (`unset-attributes`), the envelope, `data`
-and `pagination` may carry fields beside the documented ones (`extra-fields`), and a 414 for a very long
-term, a 429 or 503 while throttled are documented answers (`status-codes`). Everything else stays as
-openapi.yaml says; the readings themselves are in promise_provenance.py.
+and `pagination` may carry fields beside the documented ones (`extra-fields`), and a 413, 414 or 431 for a
+very long request (`long-term`), a 429 or 503 while throttled are documented answers (`status-codes`).
+Everything else stays as openapi.yaml says; the readings themselves are in promise_provenance.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from contract_tests.registry.documented_rules import VIEWERS_PATH
 
 UNSET_ATTRIBUTES = ("expertise", "profilePhoto")  # a profile attribute a user may never have set
 OPEN_OBJECTS = ("ViewersEnvelope", "ViewersPage", "Pagination", "ErrorEnvelope")  # may carry more fields
-UNLISTED_STATUSES = {"414": "a search term too long for the server", "429": "throttled (Retry-After)",
+UNLISTED_STATUSES = {"413": "a request too large for the server", "414": "a search term too long for the server",
+                     "431": "request headers (with the request line) too large for the server",
+                     "429": "throttled (Retry-After)",
                      "503": "unavailable for a while (Retry-After)"}
 
 

@@ -67,11 +67,13 @@ READINGS: tuple[Reading, ...] = (
             "any 4xx in any format (405 with `Allow`, Express's 404 page); OPTIONS 2xx or 4xx; HEAD as GET without "
             "a body, or 405; never a 5xx, never a write served as if it worked", "405 envelope with `Allow`"),
     Reading("status-codes", "statuses the documentation does not list",
-            "429 and 503 with `Retry-After` are waited out; a lone 502/503/504 is retried; 414 for a very long "
-            "term; any other is a finding (`status:CODE`)", "the documented ones"),
+            "429 and 503 with `Retry-After` are waited out; a lone 502/503/504 is retried; 413, 414 or 431 for a "
+            "very long request (long-term); any other is a finding (`status:CODE`)", "the documented ones"),
     Reading("path-normalisation", "a path a client normalises (`/live-stream/../viewers`)",
             "any 4xx in any format: it is not the documented path", "404"),
-    Reading("long-term", "a very long search term", "200, 400 or 414", "200"),
+    Reading("long-term", "a very long search term (a request longer than a server may take)",
+            "200; or 400, 413, 414 or 431, in the envelope or, past 2,048 bytes of request, in any format (the HTTP "
+            "server in front of the app refuses it: gunicorn's HTML 414, Node's bare 431)", "200"),
     Reading("search-not-utf8", "a `search` that is not UTF-8 once percent-decoded (`%ff`, `%c3` alone)",
             "400 in the error envelope, or 200 searched as read with each bad byte U+FFFD (so only viewers whose "
             "names hold U+FFFD match)", "400 naming the parameter and the bytes (`%FF is not UTF-8`)"),
