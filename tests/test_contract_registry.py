@@ -13,6 +13,7 @@ from contract_tests.plugin.ledger import Ledger
 from contract_tests.registry.allowances import AllowanceError, parse_allowances
 from contract_tests.registry.cross_answer_promises import PROMISES
 from contract_tests.registry.exchange import Exchange
+from contract_tests.registry.finding_groups import finding_key
 from contract_tests.registry.open_readings import is_open_spelling, matches_a_reading, may_be_no_filter, whole_number
 from contract_tests.registry.reading_notes import readings_taken
 from contract_tests.registry.response_checks import CHECKS, verify
@@ -187,3 +188,19 @@ def test_a_request_too_long_for_the_server_may_be_refused_in_the_server_s_own_fo
     assert raised.value.check == "envelope_shape"
     with pytest.raises(ContractViolation):  # a 5xx, or a 2xx, to a long request is held to the contract as ever
         verify(Exchange.of("GET", URL + long, {}, 502, {"content-type": "text/html"}, b"<html>Bad Gateway</html>"))
+
+
+def test_wrong_page_arithmetic_names_only_the_wrong_fields_so_one_cause_is_one_shape() -> None:
+    """totalPages one too many (floor + 1) on page 1 and on page 34: hasPrevPage differs between the pages but is
+    right on both, so both tell one finding."""
+    found = []
+    for current in (1, 34):
+        body = {"isSuccess": True, "statusCode": 200, "errors": [], "timestamp": "2026-05-22T16:11:27.035Z",
+                "data": {"list": [VIEWER], "participantAudienceTotal": 101,
+                         "pagination": {"currentPage": current, "totalPages": 102, "totalItems": 101,
+                                        "itemsPerPage": 1, "hasNextPage": True, "hasPrevPage": current > 1}}}
+        with pytest.raises(ContractViolation) as raised:
+            CHECKS["pagination_arithmetic"].function(answer(body=body, query=f"?page={current}&limit=1"))
+        found.append(raised.value)
+    assert [violation.received.split(" for ")[0] for violation in found] == ["{'totalPages': 102}"] * 2
+    assert finding_key(found[0]) == finding_key(found[1])

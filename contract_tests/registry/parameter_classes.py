@@ -30,7 +30,7 @@ CLASSES = (
     "search: regex or SQL metacharacters", f"search: long term (over {LONG_TERM} characters)",
     "token: valid", "token: none", "token: garbage credentials", "token: forbidden user", "token: expired",
     "token: tampered signature", "token: alg none", "token: forged claims", "token: other",
-    "stream id: the target's", "stream id: another or malformed", "method: undeclared",
+    "stream id: the target's", "stream id: another (ended, unknown or malformed)", "method: undeclared",
 )
 
 
@@ -130,7 +130,8 @@ def classes_of(method: str, url: str, authorization: str | None, *, stream_id: s
     found.append(token_class(authorization, valid_token, forbidden_token, expired_token))
     segments = unquote(parts.path).rstrip("/").split("/")
     asked_id = segments[-2] if len(segments) >= 2 and segments[-1] == "viewers" else ""
-    found.append("stream id: the target's" if asked_id == stream_id else "stream id: another or malformed")
+    found.append("stream id: the target's" if asked_id == stream_id
+                 else "stream id: another (ended, unknown or malformed)")
     if method.upper() not in {"GET", "HEAD"}:
         found.append("method: undeclared")
     return found
