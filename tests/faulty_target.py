@@ -15,7 +15,8 @@ from typing import Any
 
 import jwt
 
-from mockserver.core import auth, dataset, envelope, live, model, params, query, search
+from mockserver.core import auth, dataset, envelope, live, model, params, query, render, search
+from mockserver.core.follows import follows
 from mockserver.core.model import Stream, StreamState
 from mockserver.web import errors
 from tests.sequence_faults import SEQUENCE_FAULTS
@@ -194,6 +195,20 @@ def is_following_as_text() -> None:
         **original(self, is_following), **({} if is_following is None else {"isFollowing": str(is_following).lower()})})
 
 
+def follows_the_wrong_way() -> None:
+    """isFollowing says whether the viewer follows the caller: the caller's own follows read backwards, so a viewer
+    the caller follows is false unless it follows back (drawn here as the same share of the viewers)."""
+    original = render.as_seen_by
+
+    def as_seen_by(json: Any, requester_id: str, requester: int) -> bytes:
+        head, tail, key, followed_by = json
+        backwards = follows(requester_id, key ^ 0x5DEECE66D, followed_by, requester & ((1 << 64) - 1))
+        return original((head, tail, key, frozenset({requester_id}) if backwards else frozenset()),
+                        requester_id, requester)
+
+    _patch(render, "as_seen_by", as_seen_by)
+
+
 def impossible_join_times() -> None:
     original = model.Viewer.to_json
     _patch(model.Viewer, "to_json", lambda self, is_following=None: {
@@ -226,7 +241,7 @@ FAULTS: dict[str, Callable[[], None]] = {fault.__name__: fault for fault in (
     floor_total_pages, overlapping_pages, audience_total_follows_search, search_ignores_surnames,
     search_is_case_sensitive, search_returns_everyone, accepts_alg_none, never_checks_signatures,
     unknown_streams_are_empty, ended_streams_are_live, malformed_ids_crash, is_following_as_text,
-    impossible_join_times, negative_counts, bad_bytes_drop_the_search,
+    impossible_join_times, negative_counts, bad_bytes_drop_the_search, follows_the_wrong_way,
 )} | SEQUENCE_FAULTS  # and those that need a sequence of requests to show
 
 

@@ -3,6 +3,7 @@ naming the broken property, with a report a person can act on."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -49,9 +50,13 @@ def run_suite(base_url: str | None, tmp_path: Path, *args: str, seed: int | None
                                    text=True, check=True).stdout.strip()
         expired = subprocess.run([sys.executable, "-m", "mockserver", "token", "--expires-in", "-3600"],
                                  capture_output=True, text=True, check=True).stdout.strip()
+        streams = json.loads(subprocess.run([sys.executable, "-m", "mockserver", "streams", "--json", "--follows-of"],
+                                            capture_output=True, text=True, check=True).stdout)
+        follows = next(stream["follows"] for stream in streams if stream["id"] == EXAMPLE_STREAM_ID)
         environ |= {"CONTRACT_BASE_URL": base_url, "CONTRACT_TOKEN": token, "CONTRACT_STREAM_ID": EXAMPLE_STREAM_ID,
                     "CONTRACT_FORBIDDEN_TOKEN": forbidden, "CONTRACT_ENDED_STREAM_ID": ENDED_STREAM_ID,
-                    "CONTRACT_EXPIRED_TOKEN": expired}
+                    "CONTRACT_EXPIRED_TOKEN": expired, "CONTRACT_FOLLOWED_IDS": ",".join(follows["followed"]),
+                    "CONTRACT_UNFOLLOWED_IDS": ",".join(follows["notFollowed"])}
     report, junit = tmp_path / "report.md", tmp_path / "junit.xml"
     environ |= {"CONTRACT_REPORT": str(report), **({} if seed is None else {"CONTRACT_SEED": str(seed)}), **variables}
     paths = [] if any(arg.startswith("contract_tests") for arg in args) else ["contract_tests"]
@@ -94,6 +99,7 @@ CAUGHT_BY = {
     "is_following_as_text": "types_is_following",
     "impossible_join_times": "types_timestamps",
     "negative_counts": "types_counts",
+    "follows_the_wrong_way": "is_following_known",
 }
 
 

@@ -48,6 +48,8 @@ TARGET_HELP = {
     "forbidden_token": "a token of a user the stream blocks (the 403 checks)",
     "ended_stream_id": "a stream that has ended (the 404 checks)",
     "expired_token": "a token of the deployment that has expired (the expired-token 401 check)",
+    "followed_ids": "ids of viewers the token's user follows, comma-separated (the isFollowing check)",
+    "unfollowed_ids": "ids of viewers it does not follow (users who follow it, say)",
 }
 
 

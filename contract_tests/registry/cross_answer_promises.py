@@ -22,6 +22,8 @@ PROMISES: dict[str, str] = {
     "error_envelope_401": "A request without a token is answered with 401 in the error envelope.",
     "error_envelope_403": "A forbidden user is answered with 403 in the error envelope.",
     "error_envelope_404": "An unknown stream is answered with 404 in the error envelope.",
+    "is_following_known": "isFollowing is true for the viewers the caller follows (CONTRACT_FOLLOWED_IDS) and false "
+                          "for those it does not (CONTRACT_UNFOLLOWED_IDS), whoever follows the caller.",
     "identical_requests_agree": "Two identical requests, one after the other, get the same viewers in the same order "
                                 "with the same isFollowing (but for what the audience's movement explains).",
     "malformed_stream_id": "A malformed stream id is refused (400, or 404 where the router cannot match it).",

@@ -149,6 +149,8 @@ PROVENANCE: dict[str, Provenance] = {
     "error_envelope_401": stated(_ERRORS),
     "error_envelope_403": stated(_ERRORS),
     "error_envelope_404": stated(_ERRORS),
+    "is_following_known": stated("\"Her kullanıcı için takip durumu (isFollowing)\": whether the caller follows "
+                                 "each user"),
     "identical_requests_agree": reading("order", "a page of one audience: asked twice, answered alike"),
     "malformed_stream_id": reading("malformed-id", "id: \"Canlı yayın kimliği\", an ObjectId in the example"),
     "pagination_any_page": stated("page: Range 1 <= value; limit: Range 1 <= value <= 100"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from contract_tests.registry.exchange import Exchange
@@ -26,6 +27,15 @@ def types_object_ids(exchange: Exchange) -> None:
             if value is not None and not (isinstance(value, str) and _OBJECT_ID.fullmatch(value)):
                 fail("types_object_ids", f"a viewer's {where} is not an ObjectId", exchange, received=repr(value),
                      expected="24 hexadecimal digits")
+
+
+def follow_state_mismatches(viewers: list[dict[str, Any]], followed: Iterable[str],
+                            unfollowed: Iterable[str]) -> list[str]:
+    """The served viewers whose isFollowing is not what the caller's known follows say: `id: true, not false`."""
+    known = {**dict.fromkeys(unfollowed, False), **dict.fromkeys(followed, True)}
+    return [f"{viewer['_id']}: {str(viewer.get('isFollowing')).lower()}, not {str(known[viewer['_id']]).lower()}"
+            for viewer in viewers
+            if viewer.get("_id") in known and viewer.get("isFollowing") is not known[viewer["_id"]]]
 
 
 @contract_check("joinedAt, createdAt and updatedAt are real RFC 3339 date-times.")

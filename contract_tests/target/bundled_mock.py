@@ -32,7 +32,7 @@ class BundledMock:
         command = [sys.executable, "-m", "mockserver"]
         environ = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_")}
         asked = [["token"], ["token", "--forbidden"], ["token", "--expires-in", str(-EXPIRED_FOR_S)],
-                 ["streams", "--json"]]
+                 ["streams", "--json", "--follows-of"]]
         process = subprocess.Popen([*command, "--port", "0", "--host", "127.0.0.1"], stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True, env=environ)
         try:
@@ -49,8 +49,11 @@ class BundledMock:
         streams = json.loads(listing)
         live = next(s for s in streams if s["state"] == "live" and s["viewers"] > 0)
         ended = next((s for s in streams if s["state"] == "ended"), None)
+        follows = live.get("follows", {})
         target = Target(base_url, token, live["id"], forbidden, ended["id"] if ended else None,
-                        description=f"the bundled mock at {base_url}", expired_token=expired)
+                        description=f"the bundled mock at {base_url}", expired_token=expired,
+                        followed_ids=tuple(follows.get("followed", ())),
+                        unfollowed_ids=tuple(follows.get("notFollowed", ())))
         return cls(process, target, drain)
 
     def stop(self) -> None:

@@ -20,6 +20,8 @@ VARIABLES = {
     "forbidden_token": "CONTRACT_FORBIDDEN_TOKEN",
     "ended_stream_id": "CONTRACT_ENDED_STREAM_ID",
     "expired_token": "CONTRACT_EXPIRED_TOKEN",
+    "followed_ids": "CONTRACT_FOLLOWED_IDS",
+    "unfollowed_ids": "CONTRACT_UNFOLLOWED_IDS",
 }
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -31,6 +33,9 @@ OPTIONAL_VALUES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "ended_stream_id": ("the id of a stream that has ended", "the ended-stream check", ("ended_stream",)),
     "expired_token": ("a token of the deployment's that has expired", "the expired-token check",
                       ("auth_rejects_expired",)),
+    "followed_ids": ("the ids of viewers of the stream CONTRACT_TOKEN's user follows, comma-separated (and "
+                     "CONTRACT_UNFOLLOWED_IDS: some it does not, such as users who follow it)",
+                     "the follow-state check", ("is_following_known",)),
 }
 
 
@@ -47,6 +52,8 @@ class Target:
     ended_stream_id: str | None = None
     description: str = ""
     expired_token: str | None = field(default=None, repr=False)
+    followed_ids: tuple[str, ...] = ()  # viewers CONTRACT_TOKEN's user follows
+    unfollowed_ids: tuple[str, ...] = ()  # viewers it does not follow
 
 
 def _check_token(variable: str, token: str | None) -> None:
@@ -124,9 +131,25 @@ def check_given(values: Mapping[str, str | None]) -> None:
     if values.get("expired_token") and values["expired_token"] == values["token"]:
         raise TargetError("CONTRACT_EXPIRED_TOKEN is the same token as CONTRACT_TOKEN: give a token that has expired, "
                           "or leave it unset to skip that check")
+    both = set(id_list(VARIABLES["followed_ids"], values.get("followed_ids"))) & set(
+        id_list(VARIABLES["unfollowed_ids"], values.get("unfollowed_ids")))
+    if both:
+        raise TargetError(f"CONTRACT_FOLLOWED_IDS and CONTRACT_UNFOLLOWED_IDS both hold {sorted(both)[0]!r}: a user is "
+                          "followed or not")
     if values.get("ended_stream_id") and str(values["ended_stream_id"]).lower() == str(values["stream_id"]).lower():
         raise TargetError("CONTRACT_ENDED_STREAM_ID is CONTRACT_STREAM_ID: give a stream that has ended, or leave it "
                           "unset to skip that check")
+
+
+def id_list(variable: str, raw: str | None) -> tuple[str, ...]:
+    """A comma-separated list of user ids; a blank or spaced one is named."""
+    if not raw:
+        return ()
+    ids = tuple(part.strip() for part in raw.split(","))
+    bad = next((part for part in ids if not part or not re.fullmatch(r"[\w.:-]+", part)), None)
+    if bad is not None:
+        raise TargetError(f"{variable} holds {bad!r}: give user ids separated by commas (64d15f9e...,64d15fa0...)")
+    return ids
 
 
 def resolve_target(values: Mapping[str, str | None]) -> Target:
@@ -134,4 +157,6 @@ def resolve_target(values: Mapping[str, str | None]) -> Target:
     base_url = (values["base_url"] or "").rstrip("/")
     return Target(base_url, values["token"] or "", values["stream_id"] or "", values["forbidden_token"],
                   values["ended_stream_id"], description=f"the deployment at {base_url}",
-                  expired_token=values.get("expired_token"))
+                  expired_token=values.get("expired_token"),
+                  followed_ids=id_list(VARIABLES["followed_ids"], values.get("followed_ids")),
+                  unfollowed_ids=id_list(VARIABLES["unfollowed_ids"], values.get("unfollowed_ids")))

@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     streams = commands.add_parser("streams", parents=[data_options], help="list the streams the mock serves")
     _add(streams, _SERVE_LIVE_OPTIONS[:1])
     streams.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    streams.add_argument("--follows-of", default=None, metavar="USER", nargs="?", const=DEFAULT_USER_ID,
+                         help="with --json: for each stream whose audience does not move, viewers USER follows and "
+                              f"some it does not (USER defaults to the default token's, {DEFAULT_USER_ID})"),
     token = commands.add_parser("token", parents=[auth_options],
                                 help="print a valid bearer token and nothing else: $(mockserver token)")
     token.add_argument("--user", default=None, help=f"the token's subject (default {DEFAULT_USER_ID})")
@@ -145,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return record(arguments)
         dataset = _dataset(settings)
         if command == "streams":
-            return print_streams(LiveData(dataset, clock_of(settings)), as_json=arguments.json)
+            return print_streams(LiveData(dataset, clock_of(settings)), as_json=arguments.json,
+                                 follows_of=arguments.follows_of)
         return export_fixtures(dataset, arguments.output)
     except (SettingsError, FixtureError) as error:
         print(f"mockserver: {error}", file=sys.stderr)
@@ -208,8 +212,10 @@ def print_token(settings: Settings, arguments: argparse.Namespace) -> int:
     return 0
 
 
-def print_streams(live: LiveData, *, as_json: bool) -> int:
-    print(json.dumps(stream_rows(live), indent=2) if as_json else format_stream_table(live))
+def print_streams(live: LiveData, *, as_json: bool, follows_of: str | None = None) -> int:
+    if follows_of is not None and not (as_json and follows_of.strip()):
+        raise SettingsError(f"--follows-of has value {follows_of!r}: give a user id, with --json")
+    print(json.dumps(stream_rows(live, follows_of), indent=2) if as_json else format_stream_table(live))
     return 0
 
 
